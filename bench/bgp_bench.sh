@@ -298,12 +298,13 @@ stop_daemon() {
 # ---- one run ------------------------------------------------------------------
 
 RESULTS=()      # JSON objects, one per row
+LOADS=()        # 1-minute load average when each run started
 ROWS=()         # "scenario|daemon|prop|wd|cpu|rssMB|note"
 
 # run_one SCEN DAEMON N SETS NINJ NSINK: daemon "none" is the baseline.
 run_one() {
   local scen=$1 d=$2 n=$3 sets=$4 ninj=$5 nsink=$6
-  local dir=$RUN/$d-$n-$sets-$ninj sess=() k out cpu=0 rss=0 note="" rc
+  local dir=$RUN/$d-$n-$sets-$ninj sess=() k out cpu=0 rss=0 note="" rc load bpid
   mkdir -p "$dir"; chmod 755 "$dir"
   if [ "$d" = none ]; then
     # The harness alone: injector k -> sink k over loopback in xrb-h; with
@@ -324,13 +325,26 @@ run_one() {
       sess+=("inject,connect=$D_ADDR:179,local=$(inj_addr $k),peer-as=65000")
     done
   fi
-  out=$(ip netns exec $NS_H "$BLAST" -n "$n" -a "$sets" -w -t "$TIMEOUT" \
-    -s "$SETTLE" "${sess[@]}" 2>"$dir/blast.log")
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  ip netns exec $NS_H "$BLAST" -n "$n" -a "$sets" -w -t "$TIMEOUT" \
+    -s "$SETTLE" "${sess[@]}" >"$dir/blast.json" 2>"$dir/blast.log" &
+  bpid=$!
+  # A daemon that dies (bad configuration, crash) ends the run at once
+  # rather than at bgpblast's connect deadline.
+  while kill -0 $bpid 2>/dev/null; do
+    if [ "$d" != none ] && ! kill -0 ${DPIDS%% *} 2>/dev/null; then
+      kill -TERM $bpid 2>/dev/null
+      note="daemon exited: $(tail -1 "$dir"/out.log 2>/dev/null)"
+    fi
+    sleep 0.2
+  done
+  wait $bpid
   rc=$?
+  out=$(cat "$dir/blast.json")
   if [ "$d" != none ]; then
     cpu=$(proc_cpu $DPIDS)
     rss=$(proc_hwm_kb $DPIDS)
-    kill -0 ${DPIDS%% *} 2>/dev/null || note="daemon exited"
+    kill -0 ${DPIDS%% *} 2>/dev/null || note=${note:-daemon exited}
     stop_daemon
   fi
   [ -n "$out" ] || out='{"ok":false,"error":"bgpblast printed nothing"}'
@@ -343,9 +357,10 @@ run_one() {
   wd=$(json_get "d['withdraw']['seconds']" <<<"$out" || echo -1)
   [ $rc -eq 0 ] || { prop=${prop/-1.000/-1}; }
   ROWS+=("$scen|$d|$prop|$wd|$cpu|$((rss / 1024))|$note")
-  RESULTS+=("{\"scenario\":\"$scen\",\"daemon\":\"$d\",\"prefixes\":$n,\"attrSets\":$sets,\"injectors\":$ninj,\"sinks\":$nsink,\"cpuSeconds\":$cpu,\"peakRssKb\":$rss,\"note\":\"${note//\"/}\",\"blast\":$out}")
-  printf '# %-22s %-9s prop %7ss  wd %7ss  cpu %6ss  rss %5s MB %s\n' \
-    "$scen" "$d" "$prop" "$wd" "$cpu" "$((rss / 1024))" "$note" >&2
+  RESULTS+=("{\"scenario\":\"$scen\",\"daemon\":\"$d\",\"prefixes\":$n,\"attrSets\":$sets,\"injectors\":$ninj,\"sinks\":$nsink,\"cpuSeconds\":$cpu,\"peakRssKb\":$rss,\"loadAvg\":$load,\"note\":\"${note//\"/}\",\"blast\":$out}")
+  printf '# %-22s %-9s prop %7ss  wd %7ss  cpu %6ss  rss %5s MB  load %s %s\n' \
+    "$scen" "$d" "$prop" "$wd" "$cpu" "$((rss / 1024))" "$load" "$note" >&2
+  LOADS+=("$load")
 }
 
 # ---- the table ------------------------------------------------------------------
@@ -419,6 +434,13 @@ for size in ${SIZES//,/ }; do
 done
 
 print_table
+maxload=$(printf '%s\n' "${LOADS[@]}" | sort -g | tail -1)
+if awk -v l="${maxload:-0}" -v c="$(nproc)" 'BEGIN { exit !(l > c / 2) }'; then
+  echo
+  echo "NOTE: load average reached $maxload on $(nproc) CPUs during the runs:"
+  echo "other work competed for the CPUs; wall times are inflated, CPU"
+  echo "seconds and ratios are the more reliable columns."
+fi
 mkdir -p bench/results
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 {

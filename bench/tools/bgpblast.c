@@ -343,117 +343,7 @@ sess_established(struct sess *s)
 		phase_check();
 }
 
-/* One prefix seen by a sink: 'ann' true for an announcement. */
-static inline void
-sink_prefix(struct sess *s, uint32_t a, uint8_t len, bool ann)
-{
-	long i = pset_find(&B.set, a, len);
-	uint8_t bit;
-
-	if (i < 0) {
-		s->foreign++;
-		return;
-	}
-	bit = (uint8_t)(1u << (i & 7));
-	if (ann) {
-		s->ann_rx++;
-		if (s->bits[i >> 3] & bit)
-			s->dup++;
-		else {
-			s->bits[i >> 3] |= bit;
-			s->have++;
-		}
-	} else {
-		s->wd_rx++;
-		if (s->bits[i >> 3] & bit) {
-			s->bits[i >> 3] &= (uint8_t)~bit;
-			s->have--;
-		}
-	}
-}
-
-/* A run of IPv4 NLRI (RFC 4271 section 4.3 encoding); -1 if malformed. */
-static int
-sink_nlri(struct sess *s, struct rbuf *r, bool ann)
-{
-	uint8_t len, b[4];
-
-	while (rbuf_left(r) > 0) {
-		size_t nb;
-
-		if (rbuf_get_u8(r, &len) == -1 || len > 32)
-			return -1;
-		nb = (len + 7u) / 8;
-		memset(b, 0, sizeof(b));
-		if (rbuf_get_bytes(r, b, nb) == -1)
-			return -1;
-		sink_prefix(s, (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-		    (uint32_t)b[2] << 8 | b[3], len, ann);
-	}
-	return 0;
-}
-
-/* MP_REACH / MP_UNREACH for IPv4 unicast (RFC 4760), should a peer use it. */
-static int
-sink_mp(struct sess *s, struct rbuf *a, uint8_t type)
-{
-	uint16_t afi;
-	uint8_t safi, nhlen, rsv;
-
-	if (rbuf_get_u16(a, &afi) == -1 || rbuf_get_u8(a, &safi) == -1)
-		return -1;
-	if (afi != 1 || safi != 1)
-		return 0;
-	if (type == 14 && (rbuf_get_u8(a, &nhlen) == -1 ||
-	    rbuf_skip(a, nhlen) == -1 || rbuf_get_u8(a, &rsv) == -1))
-		return -1;
-	return sink_nlri(s, a, type == 14);
-}
-
-static int
-handle_update(struct sess *s, struct rbuf *r)
-{
-	uint16_t wlen, alen;
-	struct rbuf wr, ar, a;
-	uint8_t flags, type;
-
-	if (s->role != R_SINK)
-		return 0;
-	s->upd_rx++;
-	if (s->t_first == 0)
-		s->t_first = mono_us();
-	if (rbuf_get_u16(r, &wlen) == -1 || rbuf_sub(r, wlen, &wr) == -1 ||
-	    rbuf_get_u16(r, &alen) == -1 || rbuf_sub(r, alen, &ar) == -1 ||
-	    sink_nlri(s, &wr, false) == -1)
-		return -1;
-	while (rbuf_left(&ar) > 0) {
-		uint16_t l16;
-		uint8_t l8;
-
-		if (rbuf_get_u8(&ar, &flags) == -1 ||
-		    rbuf_get_u8(&ar, &type) == -1)
-			return -1;
-		if (flags & 0x10) {
-			if (rbuf_get_u16(&ar, &l16) == -1)
-				return -1;
-		} else {
-			if (rbuf_get_u8(&ar, &l8) == -1)
-				return -1;
-			l16 = l8;
-		}
-		if (rbuf_sub(&ar, l16, &a) == -1)
-			return -1;
-		if ((type == 14 || type == 15) && sink_mp(s, &a, type) == -1)
-			return -1;
-	}
-	if (sink_nlri(s, r, true) == -1)
-		return -1;
-	if (s->have == B.n && s->t_full == 0)
-		s->t_full = mono_us();
-	if (s->have == 0 && B.phase == P_WITHDRAW)
-		s->t_empty = mono_us();
-	return 0;
-}
+#include "blast_sink.h"
 
 static int
 handle_msg(struct sess *s, uint8_t type, struct rbuf *body)
@@ -691,6 +581,7 @@ injector_encode(struct sess *s, int k)
 	for (i = 0; i < B.n; i++)
 		if (B.replicate || (int)(i % (size_t)B.ninj) == k)
 			idx[cnt++] = (uint32_t)i;
+	gen_sort(&B.set, idx, cnt);
 	memcpy(&nh, s->local.b, 4);
 	nh = ntohl(nh);
 	if (wbuf_init(&s->ann, 1 << 20, (size_t)1 << 31) == -1 ||
@@ -797,125 +688,7 @@ phase_check(void)
 	}
 }
 
-static void
-report(void)
-{
-	size_t bytes = 0;
-	long msgs = 0;
-	int i, n = 0;
-
-	for (i = 0; i < B.ns; i++)
-		if (B.s[i].role == R_INJECT) {
-			bytes += B.s[i].ann.len;
-			msgs += B.s[i].ann_msgs;
-		}
-	printf("{\"ok\":%s,\"error\":", B.rc == 0 ? "true" : "false");
-	if (B.rc == 0)
-		printf("null");
-	else
-		printf("\"%s\"", B.err);	/* our own text: no quotes in it */
-	printf(",\"phase\":\"%s\",\"prefixes\":%zu,\"attrSets\":%u,"
-	    "\"injectors\":%d,\"sinks\":%d,\"replicate\":%s,"
-	    "\"updatesSent\":%ld,\"bytesSent\":%zu,"
-	    "\"connectSeconds\":%.3f,\"announce\":{\"seconds\":%.3f,"
-	    "\"injectSeconds\":%.3f},\"withdraw\":{\"seconds\":%.3f,"
-	    "\"injectSeconds\":%.3f},\"sinkStats\":[",
-	    phase_name[B.phase], B.n, B.nsets, B.ninj, B.nsink,
-	    B.replicate ? "true" : "false", msgs, bytes,
-	    secs(B.t_begin, B.t_estab), secs(B.t_ann, B.t_ann_done),
-	    secs(B.t_ann, B.t_ann_w), secs(B.t_wd, B.t_wd_done),
-	    secs(B.t_wd, B.t_wd_w));
-	for (i = 0; i < B.ns; i++) {
-		struct sess *s = &B.s[i];
-
-		if (s->role != R_SINK)
-			continue;
-		printf("%s{\"have\":%zu,\"announced\":%zu,\"withdrawn\":%zu,"
-		    "\"duplicates\":%zu,\"foreign\":%zu,\"updates\":%zu,"
-		    "\"firstSeconds\":%.3f,\"fullSeconds\":%.3f,"
-		    "\"emptySeconds\":%.3f}", n++ ? "," : "", s->have,
-		    s->ann_rx, s->wd_rx, s->dup, s->foreign, s->upd_rx,
-		    secs(B.t_ann, s->t_first), secs(B.t_ann, s->t_full),
-		    secs(B.t_wd, s->t_empty));
-	}
-	printf("]}\n");
-	fflush(stdout);
-}
-
-/* ---- command line ---- */
-
-static int
-parse_count(const char *s, size_t *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s)
-		return -1;
-	if (*end == 'k' || *end == 'K')
-		v *= 1e3, end++;
-	else if (*end == 'm' || *end == 'M')
-		v *= 1e6, end++;
-	if (*end != '\0' || v < 0 || v > 16e6)
-		return -1;
-	*out = (size_t)v;
-	return 0;
-}
-
-static int
-parse_hostport(const char *v, struct addr *a, uint16_t *port)
-{
-	char buf[64], *c;
-	unsigned long p;
-
-	snprintf(buf, sizeof(buf), "%s", v);
-	if ((c = strrchr(buf, ':')) == NULL)
-		return -1;
-	*c++ = '\0';
-	p = strtoul(c, NULL, 10);
-	if (p == 0 || p > 65535 || addr_parse(buf, a) == -1 ||
-	    a->af != AF_INET)
-		return -1;
-	*port = (uint16_t)p;
-	return 0;
-}
-
-static int
-parse_session(struct sess *s, char *spec)
-{
-	char *tok, *save = NULL;
-	bool where = false;
-
-	tok = strtok_r(spec, ",", &save);
-	if (tok == NULL || (strcmp(tok, "inject") && strcmp(tok, "sink")))
-		return -1;
-	s->role = strcmp(tok, "inject") == 0 ? R_INJECT : R_SINK;
-	s->las = s->role == R_INJECT ? 65001 : 65002;
-	while ((tok = strtok_r(NULL, ",", &save)) != NULL) {
-		char *v = strchr(tok, '=');
-
-		if (v == NULL)
-			return -1;
-		*v++ = '\0';
-		if (!strcmp(tok, "connect") || !strcmp(tok, "listen")) {
-			s->listen = tok[0] == 'l';
-			if (parse_hostport(v, &s->remote, &s->port) == -1)
-				return -1;
-			where = true;
-		} else if (!strcmp(tok, "local")) {
-			if (addr_parse(v, &s->local) == -1 ||
-			    s->local.af != AF_INET)
-				return -1;
-		} else if (!strcmp(tok, "as"))
-			s->las = (uint32_t)strtoul(v, NULL, 10);
-		else if (!strcmp(tok, "peer-as"))
-			s->want_as = (uint32_t)strtoul(v, NULL, 10);
-		else
-			return -1;
-	}
-	return where && s->las != 0 ? 0 : -1;
-}
-
+#include "blast_cli.h"
 #include "blast_selftest.h"
 
 static void
@@ -951,6 +724,25 @@ sess_init(struct sess *s, int id)
 		fprintf(stderr, "bgpblast: out of memory\n");
 		exit(1);
 	}
+}
+
+static void
+sess_free(struct sess *s)
+{
+	if (s->fd != -1) {
+		ev_io_del(B.loop, &s->io);
+		close(s->fd);
+	}
+	if (s->lfd != -1) {
+		ev_io_del(B.loop, &s->lio);
+		close(s->lfd);
+	}
+	ev_timer_stop(B.loop, &s->ka);
+	ev_timer_stop(B.loop, &s->retry);
+	wbuf_free(&s->ann);
+	wbuf_free(&s->wd);
+	free(s->rbuf);
+	free(s->bits);
 }
 
 int
@@ -1022,5 +814,9 @@ main(int argc, char **argv)
 		if (B.s[i].fd != -1 && B.rc == 0)
 			send_notification(&B.s[i], 6, 2);	/* Cease */
 	report();
+	for (i = 0; i < B.ns; i++)
+		sess_free(&B.s[i]);
+	pset_free(&B.set);
+	ev_loop_free(B.loop);
 	return B.rc;
 }

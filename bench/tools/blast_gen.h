@@ -170,6 +170,16 @@ pset_generate(struct pset *p, size_t n)
 	return 0;
 }
 
+static void
+pset_free(struct pset *p)
+{
+	free(p->addr);
+	free(p->len);
+	free(p->slot);
+	free(p->slotidx);
+	memset(p, 0, sizeof(*p));
+}
+
 /* Attribute set of prefix i: a pseudo-random pick so each set's prefixes
  * are spread over the space. */
 static inline uint32_t
@@ -256,8 +266,30 @@ msg_end(struct wbuf *w, long off)
 	wbuf_set_u16(w, (size_t)off + 16, (uint16_t)(w->len - (size_t)off));
 }
 
+static const struct pset *sort_set;
+
+static int
+cmp_prefix(const void *a, const void *b)
+{
+	uint64_t ka = pset_key(sort_set->addr[*(const uint32_t *)a],
+	    sort_set->len[*(const uint32_t *)a]);
+	uint64_t kb = pset_key(sort_set->addr[*(const uint32_t *)b],
+	    sort_set->len[*(const uint32_t *)b]);
+
+	return ka < kb ? -1 : ka > kb;
+}
+
+/* Put idx[] in prefix order, the order a router dumps its table in. */
+static void
+gen_sort(const struct pset *p, uint32_t *idx, size_t cnt)
+{
+	sort_set = p;
+	qsort(idx, cnt, sizeof(*idx), cmp_prefix);
+}
+
 /*
- * Announcements of prefixes idx[0..cnt) grouped by attribute set, packing
+ * Announcements of prefixes idx[0..cnt) grouped by attribute set (a stable
+ * grouping: sort idx with gen_sort() first for prefix order), packing
  * as many prefixes as fit in 4096 bytes under one attribute block.
  * Returns the number of UPDATEs, -1 on failure.
  */

@@ -77,6 +77,8 @@ st_generator(void)
 	    hist[22] + hist[23], hist[16], nlen);
 	st_ok(pset_find(&a, a.addr[12345], a.len[12345]) == 12345 &&
 	    pset_find(&a, 0x0a000000, 24) == -1, "index finds ours only");
+	pset_free(&a);
+	pset_free(&b);
 }
 
 static void
@@ -124,11 +126,7 @@ st_codec(size_t n, uint32_t nsets)
 	wbuf_free(&wd);
 	free(idx);
 	free(s.bits);
-	free(B.set.addr);
-	free(B.set.len);
-	free(B.set.slot);
-	free(B.set.slotidx);
-	memset(&B.set, 0, sizeof(B.set));
+	pset_free(&B.set);
 }
 
 static int

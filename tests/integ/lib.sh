@@ -27,7 +27,8 @@ T_FAIL=0
 ok() { T_N=$((T_N + 1)); echo "ok $T_N - $*"; }
 not_ok() { T_N=$((T_N + 1)); T_FAIL=$((T_FAIL + 1)); echo "not ok $T_N - $*"; }
 skip() { T_N=$((T_N + 1)); echo "ok $T_N - $1 # SKIP $2"; }   # what, why
-diag() { local l; while IFS= read -r l; do echo "# $l"; done <<<"$*"; }
+diag() { local a l; for a in "$@"; do
+  while IFS= read -r l; do echo "# $l"; done <<<"$a"; done; }
 
 # check_eq WHAT GOT WANT: one TAP line; on failure shows both values.
 check_eq() {
