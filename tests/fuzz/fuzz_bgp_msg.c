@@ -75,6 +75,32 @@ same_attrs(const struct bgp_pattrs *a, const struct bgp_pattrs *b)
 	same_bytes(a->unknown, a->unknown_len, b->unknown, b->unknown_len);
 }
 
+/*
+ * Confederation segments anywhere but in front (RFC 5065 5 puts them
+ * there), or holding 4-octet ASes: neither survives a 2-octet hop.
+ */
+static bool
+confed_odd(const uint8_t *p, size_t len)
+{
+	size_t pos = 0, i;
+	bool other = false;
+
+	while (len - pos >= 2) {
+		if (p[pos] == BGP_SEG_CONFED_SEQ || p[pos] == BGP_SEG_CONFED_SET) {
+			if (other)
+				return true;
+			for (i = 0; i < p[pos + 1] && pos + 6 + i * 4 <= len; i++)
+				if (p[pos + 2 + i * 4] || p[pos + 3 + i * 4])
+					return true;
+		} else
+			other = true;
+		pos += 2 + (size_t)p[pos + 1] * 4;
+		if (pos > len)
+			break;
+	}
+	return false;
+}
+
 /* Encode what was decoded, pack it, and when it was clean compare. */
 static void
 reencode(const struct bgp_update *u, const struct bgp_decode_ctx *dc,
@@ -125,10 +151,13 @@ reencode(const struct bgp_update *u, const struct bgp_decode_ctx *dc,
 	/*
 	 * Through a 2-octet encoding the path survives unless AGGREGATOR
 	 * holds a 2-octet AS: then RFC 6793 4.2.3 makes the receiver
-	 * ignore AS4_PATH, by design.
+	 * ignore AS4_PATH, by design; and confederation segments are not
+	 * carried by AS4_PATH (RFC 6793 3), so odd ones are not put back.
 	 */
 	if (!as4 && BGP_ATTR_HAS(&u->attrs, BGP_ATTR_AGGREGATOR) &&
 	    u->attrs.aggr_as != BGP_AS_TRANS && u->attrs.aggr_as <= 0xffff)
+		goto done;
+	if (!as4 && confed_odd(u->attrs.aspath, u->attrs.aspath_len))
 		goto done;
 	if (u2.action == BGP_7606_NONE && BGP_ATTR_HAS(&u->attrs,
 	    BGP_ATTR_AS_PATH))
