@@ -135,7 +135,7 @@ test_microsoft_peering_import(void)
 	    .deny_doc_asn = true, .strip_private_as_in = true, .nallow = 1 };
 	struct rib_attr_edit e;
 	uint8_t path[32], want[32];
-	uint32_t as[] = { 65001, 64500 }, doc[] = { 64496 },
+	uint32_t as[] = { 65001, 3356 }, doc[] = { 64496 },
 	    priv[] = { 65001, 65002 };
 	struct prefix pfx;
 	const char *why;
@@ -161,9 +161,9 @@ test_microsoft_peering_import(void)
 	edit_init(&e, path, mkpath(path, as, 2));
 	why = NULL;
 	T_EQ(er_policy_import(&p, NULL, &pfx, &e, &why), RIB_ACCEPT);
-	/* private 65001 stripped from the received path; 64500 is public */
+	/* private 65001 stripped from the received path; 3356 is public */
 	{
-		uint32_t w[] = { 64500 };
+		uint32_t w[] = { 3356 };
 		T_EQ(e.a.aspath_len, mkpath(want, w, 1));
 		T_MEMEQ(e.a.aspath, want, e.a.aspath_len);
 	}
