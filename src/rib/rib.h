@@ -154,6 +154,11 @@ int	rib_peer_apply(struct rib_peer *, enum bgp_fam,
 /* ROUTE-REFRESH received: re-advertise our Adj-RIB-Out for the family. */
 void	rib_peer_refresh(struct rib_peer *, enum bgp_fam);
 /*
+ * The import policy behind the same hook changed: re-run it over the
+ * peer's Adj-RIB-In (kept pre-policy, so no route refresh is needed).
+ */
+void	rib_peer_reimport(struct rib_peer *);
+/*
  * The export policy behind the same hook changed (e.g. a route filter was
  * edited): re-evaluate every prefix for this peer and the peers sharing
  * its update group, and send the differences.

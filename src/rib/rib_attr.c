@@ -190,7 +190,7 @@ attr_id_alloc(struct rib *r, struct rib_attrs *a)
 	} else {
 		if (r->attr_hwm > RIB_OK_ID_MASK)
 			return 0;
-		if (r->attr_hwm == r->attr_cap) {
+		if (r->attr_hwm >= r->attr_cap) {
 			ncap = r->attr_cap ? r->attr_cap * 2 : 256;
 			n = realloc(r->attr_by_id, ncap * sizeof(*n));
 			if (n == NULL)

@@ -190,6 +190,10 @@ rib_export_eval(struct rib_group *g, enum bgp_fam fam, const struct prefix *pfx,
 	if ((g->key.ebgp || (a->k.flags & RIB_AF_NH_SELF)) &&
 	    !(fam == BGP_FAM_V4U ? g->key.nh4 : g->key.nh6))
 		return 0;
+	if (!g->key.ebgp && !(a->k.flags & RIB_AF_NH_SELF) &&
+	    (fam == BGP_FAM_V4U ? !((a->k.present >> BGP_ATTR_NEXT_HOP) & 1) :
+	    a->k.mp_nh.af != AF_INET6))
+		return 0;	/* no next hop of that family to keep */
 	key = (uint32_t)s->kind << RIB_OK_KIND_SHIFT | a->id;
 	if (g->key.export_fn != NULL) {
 		if ((k2 = export_hook(g, fam, pfx, a, s->kind, key)) == 0)

@@ -506,7 +506,7 @@ rib_unoriginate(struct rib_ctx *c, const struct prefix *pfx)
  * which holds every path as received (no route refresh needed).
  */
 void
-rib_peer_reimport(struct rib_peer *p)
+rib_in_reimport(struct rib_peer *p)
 {
 	struct rib_ctx *c = p->ctx;
 	struct rib_tab *t;
@@ -534,4 +534,16 @@ rib_peer_reimport(struct rib_peer *p)
 			in_set_end(p, &s);
 		}
 	}
+}
+
+void
+rib_peer_reimport(struct rib_peer *p)
+{
+	if (!p->up)
+		return;
+	rib_enter(p->ctx->rib);
+	rib_in_reimport(p);
+	rib_leave(p->ctx->rib);
+	if (p->maxpfx_pending)
+		rib_peer_maxpfx_report(p);
 }

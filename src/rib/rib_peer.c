@@ -198,7 +198,7 @@ rib_peer_set_conf(struct rib_peer *p, const struct rib_peer_conf *conf)
 	rib_enter(r);
 	if (old.policy.import != conf->policy.import ||
 	    old.policy.arg != conf->policy.arg)
-		rib_peer_reimport(p);
+		rib_in_reimport(p);
 	if (old.policy.export != conf->policy.export ||
 	    old.policy.arg != conf->policy.arg) {
 		/* applied once the member is in sync with its group */

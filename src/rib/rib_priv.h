@@ -477,7 +477,7 @@ bool	 rib_path_del(struct rib_ctx *, struct rib_tab *,
 void	 rib_path_unlink_src(struct rib_ctx *, struct rib_tab *,
 	    uint32_t idx, uint16_t src);
 void	 rib_src_count(struct rib_src *, enum bgp_fam, uint32_t out, int d);
-void	 rib_peer_reimport(struct rib_peer *);
+void	 rib_in_reimport(struct rib_peer *);
 void	 rib_peer_maxpfx_report(struct rib_peer *);
 
 /* rib_src.c */
