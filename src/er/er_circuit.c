@@ -157,14 +157,16 @@ static int
 provider_check(struct er_op *op)
 {
 	json_t *spp = er_jget(op->doc, "properties.serviceProviderProperties");
-	const char *pn = er_jstr(spp, "serviceProviderName");
-	const char *loc = er_jstr(spp, "peeringLocation");
+	char pn[160], loc[160];
 	int64_t bw = er_jint(spp, "bandwidthInMbps", 0);
 	json_t *prov, *all, *v, *offered;
 	size_t i;
 	char list[2048];
 	int found = 0;
 
+	/* copies: the members are rewritten to their canonical spelling */
+	snprintf(pn, sizeof(pn), "%s", er_jstr(spp, "serviceProviderName"));
+	snprintf(loc, sizeof(loc), "%s", er_jstr(spp, "peeringLocation"));
 	if ((prov = er_cat_provider(op->ctx, pn)) == NULL) {
 		all = er_by_type(op->ctx, &er_rt_provider, NULL);
 		offered = json_array();

@@ -279,9 +279,11 @@ do_put(struct er_op *op, struct er_resp *resp)
 		return -1;
 	if (json_object_get(body, "sku"))
 		json_object_set(op->doc, "sku", json_object_get(body, "sku"));
-	json_object_set(op->doc, "properties",
-	    json_object_get(body, "properties") ?
-	    json_object_get(body, "properties") : json_object());
+	if (json_object_get(body, "properties"))
+		json_object_set(op->doc, "properties",
+		    json_object_get(body, "properties"));
+	else
+		json_object_set_new(op->doc, "properties", json_object());
 	if (op->rt->put(op) == -1)
 		return -1;
 	er_etag(etag);
