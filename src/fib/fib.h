@@ -28,7 +28,6 @@
 #ifndef XR_FIB_FIB_H
 #define XR_FIB_FIB_H
 
-#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,6 +39,8 @@
 #define FIB_METRIC_DEFAULT	20	/* RTA_PRIORITY of our routes */
 #define FIB_NH_MAX		16	/* next hops per multipath route */
 #define FIB_LLADDR_MAX		32	/* MAX_ADDR_LEN */
+#define FIB_IFNAMSIZ		16	/* IFNAMSIZ; no <net/if.h> here, it clashes
+				   with <linux/if.h> in includers */
 
 struct fib;
 
@@ -63,7 +64,7 @@ struct fib_link_stats {
 
 struct fib_link {
 	uint32_t	 ifindex;
-	char		 name[IF_NAMESIZE];
+	char		 name[FIB_IFNAMSIZ];
 	uint32_t	 flags;		/* IFF_* */
 	bool		 admin_up;	/* IFF_UP */
 	bool		 oper_up;	/* IF_OPER_UP (or IFF_RUNNING when unknown) */

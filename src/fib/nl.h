@@ -84,7 +84,7 @@ struct nl_rule {
 	uint32_t	 table;
 	uint32_t	 priority;
 	bool		 has_priority;
-	char		 iif[IF_NAMESIZE];	/* "" if none */
+	char		 iif[FIB_IFNAMSIZ];	/* "" if none */
 };
 int	nl_rule_parse(const struct nl_msg *, struct nl_rule *);
 

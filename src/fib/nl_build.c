@@ -64,6 +64,10 @@ nl_put_multipath(struct nlmsghdr *nlh, size_t cap, const struct nl_route *rt)
 
 	if ((nest = mnl_attr_nest_start_check(nlh, cap, RTA_MULTIPATH)) == NULL)
 		return false;
+	/* libmnl marks nests NLA_F_NESTED; RTA_MULTIPATH holds rtnexthop
+	 * records, not attributes, and the kernel and iproute2 never set
+	 * the flag on it. */
+	nest->nla_type = RTA_MULTIPATH;
 	for (i = 0; i < rt->nnh; i++) {
 		const struct fib_nexthop *nh = &rt->nh[i];
 
@@ -219,7 +223,7 @@ nl_link_get_build(void *buf, size_t cap, uint32_t seq, const char *ifname)
 	struct nlmsghdr *nlh;
 
 	cap = nl_cap(cap);
-	if (strnlen(ifname, IF_NAMESIZE) >= IF_NAMESIZE || ifname[0] == '\0')
+	if (strnlen(ifname, FIB_IFNAMSIZ) >= FIB_IFNAMSIZ || ifname[0] == '\0')
 		return -1;
 	nlh = nl_hdr(buf, cap, RTM_GETLINK, NLM_F_REQUEST, seq,
 	    sizeof(struct ifinfomsg));

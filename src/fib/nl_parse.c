@@ -261,7 +261,7 @@ nl_route_parse(const struct nl_msg *m, struct nl_route *rt)
 /* --- rules ---------------------------------------------------------------- */
 
 static const struct nl_pol fra_pol[FRA_MAX + 1] = {
-	[FRA_IIFNAME] =		{ NLP_STR, IF_NAMESIZE },
+	[FRA_IIFNAME] =		{ NLP_STR, FIB_IFNAMSIZ },
 	[FRA_TABLE] =		{ NLP_EXACT, 4 },
 	[FRA_PRIORITY] =	{ NLP_EXACT, 4 },
 	[FRA_PROTOCOL] =	{ NLP_EXACT, 1 },
@@ -357,7 +357,7 @@ nl_neigh_parse(const struct nl_msg *m, struct fib_neigh *n, long user_hz)
 #define NL_STATS64_MIN	(8 * sizeof(uint64_t))
 
 static const struct nl_pol ifla_pol[IFLA_MAX + 1] = {
-	[IFLA_IFNAME] =		{ NLP_STR, IF_NAMESIZE },
+	[IFLA_IFNAME] =		{ NLP_STR, FIB_IFNAMSIZ },
 	[IFLA_ADDRESS] =	{ NLP_MAX, FIB_LLADDR_MAX },
 	[IFLA_MTU] =		{ NLP_EXACT, 4 },
 	[IFLA_OPERSTATE] =	{ NLP_EXACT, 1 },
