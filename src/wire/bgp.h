@@ -216,13 +216,19 @@ struct bgp_update {
 	char		 reason[96];	/* why, for logs and 'show filtered' */
 };
 
-/* What the decoder needs to know about the session. */
+/*
+ * What the decoder needs to know about the session. MP_REACH/MP_UNREACH of
+ * a family not in 'fams' are ignored (0 means IPv4 unicast only). The
+ * scratch area receives unknown transitive attributes (passed on with
+ * Partial set) and, for 2-octet sessions, the widened AS_PATH; what
+ * bgp_pattrs points to there stays valid until the next decode with it.
+ */
 struct bgp_decode_ctx {
 	bool		 as4;		/* both sides sent the as4 capability */
 	bool		 ebgp;
 	uint8_t		 fams;		/* negotiated families */
 	uint8_t		*scratch;	/* for AS_PATH rewriting */
-	size_t		 scratch_len;	/* >= 4 * max message size is safe */
+	size_t		 scratch_len;	/* >= 3 * message size is enough */
 };
 
 /* What the encoder needs to know about the receiving session. */
@@ -271,6 +277,11 @@ int	bgp_shutdown_encode(struct wbuf *, uint8_t subcode, const char *msg);
 const char *bgp_err_code_name(uint8_t code);
 const char *bgp_err_subcode_name(uint8_t code, uint8_t subcode);
 
+/*
+ * ROUTE-REFRESH body: 0 and fam/subtype set; 1 when the message must be
+ * ignored (unknown subtype or family, RFC 7313 section 5 / RFC 2918 4);
+ * -1 with err set when the session must reset.
+ */
 int	bgp_rrefresh_decode(const uint8_t *body, size_t len, enum bgp_fam *,
 	    uint8_t *subtype, struct bgp_err *);
 int	bgp_rrefresh_encode(struct wbuf *, enum bgp_fam, uint8_t subtype);
@@ -331,6 +342,11 @@ int	bgp_aspath_prepend(struct wbuf *, const uint8_t *path, size_t len,
 /* Render "65001 65002 {65003,65004}" into buf. */
 const char *bgp_aspath_str(const uint8_t *path, size_t len, char *buf,
 	    size_t buflen);
+
+/* --- bgp_attr.c --------------------------------------------------------- */
+
+/* "AS_PATH", "COMMUNITIES", ... or "unknown". */
+const char *bgp_attr_name(uint8_t type);
 
 /* Family helpers. */
 int	bgp_fam_from_afi(uint16_t afi, uint8_t safi, enum bgp_fam *);
