@@ -271,6 +271,11 @@ int	bgp_shutdown_encode(struct wbuf *, uint8_t subcode, const char *msg);
 const char *bgp_err_code_name(uint8_t code);
 const char *bgp_err_subcode_name(uint8_t code, uint8_t subcode);
 
+/*
+ * ROUTE-REFRESH body: 0 and fam/subtype set; 1 when the message must be
+ * ignored (unknown subtype or family, RFC 7313 section 5 / RFC 2918 4);
+ * -1 with err set when the session must reset.
+ */
 int	bgp_rrefresh_decode(const uint8_t *body, size_t len, enum bgp_fam *,
 	    uint8_t *subtype, struct bgp_err *);
 int	bgp_rrefresh_encode(struct wbuf *, enum bgp_fam, uint8_t subtype);
@@ -331,6 +336,11 @@ int	bgp_aspath_prepend(struct wbuf *, const uint8_t *path, size_t len,
 /* Render "65001 65002 {65003,65004}" into buf. */
 const char *bgp_aspath_str(const uint8_t *path, size_t len, char *buf,
 	    size_t buflen);
+
+/* --- bgp_attr.c --------------------------------------------------------- */
+
+/* "AS_PATH", "COMMUNITIES", ... or "unknown". */
+const char *bgp_attr_name(uint8_t type);
 
 /* Family helpers. */
 int	bgp_fam_from_afi(uint16_t afi, uint8_t safi, enum bgp_fam *);
