@@ -174,6 +174,8 @@ void		 sess_delete(struct sess *, uint8_t subcode);
 void		 sess_set_conf(struct sess *, const struct sess_conf *,
 		    bool reset);
 const struct sess_conf *sess_conf(const struct sess *);
+struct rib_peer	*sess_rib_peer(const struct sess *);
+enum sess_state	 sess_state(const struct sess *);
 
 /* Operator commands. */
 void	sess_admin_down(struct sess *, const char *msg);

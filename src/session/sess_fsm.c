@@ -480,16 +480,17 @@ act_refresh(struct sess *s)
 	enum bgp_fam fam;
 	uint8_t subtype;
 
+	int rc;
+
 	memset(&err, 0, sizeof(err));
-	if (bgp_rrefresh_decode(s->ev_body, s->ev_len, &fam, &subtype,
-	    &err) == -1) {
-		if (err.code != 0) {
-			s->err_out = err;
-			sess_event(s, SEV_HDR_ERR);
-		}
-		return;			/* unknown family: ignored */
+	rc = bgp_rrefresh_decode(s->ev_body, s->ev_len, &fam, &subtype, &err);
+	if (rc == -1) {
+		s->err_out = err;
+		sess_event(s, SEV_HDR_ERR);
+		return;
 	}
-	if (subtype == 0 && (s->fams & BGP_FAM_BIT(fam)))
+	/* 1: unknown family or subtype, ignored (RFC 2918 4, RFC 7313 5) */
+	if (rc == 0 && subtype == 0 && (s->fams & BGP_FAM_BIT(fam)))
 		rib_peer_refresh(s->rp, fam);
 }
 

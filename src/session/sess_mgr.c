@@ -61,6 +61,18 @@ sess_conf(const struct sess *s)
 	return &s->conf;
 }
 
+struct rib_peer *
+sess_rib_peer(const struct sess *s)
+{
+	return s->rp;
+}
+
+enum sess_state
+sess_state(const struct sess *s)
+{
+	return s->state;
+}
+
 /* --- callbacks into the FSM ---------------------------------------------- */
 
 static void

@@ -241,8 +241,16 @@ sess_mgr_listen(struct sess_mgr *m, const struct addr *a, uint16_t port,
 		return -1;
 	}
 	setopt(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
-	if (a->af == AF_INET6)
+	/*
+	 * The SYN-ACK leaves with the listener's TTL: 255, so a GTSM peer's
+	 * minimum TTL accepts it (harmless for the others).
+	 */
+	if (a->af == AF_INET6) {
 		setopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1, "IPV6_V6ONLY");
+		setopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, GTSM_TTL,
+		    "IPV6_UNICAST_HOPS");
+	} else
+		setopt(fd, IPPROTO_IP, IP_TTL, GTSM_TTL, "IP_TTL");
 	sl = addr_to_sockaddr(a, port, &ss);
 	if (bind(fd, (struct sockaddr *)&ss, sl) == -1 ||
 	    listen(fd, 128) == -1) {
