@@ -280,8 +280,7 @@ neighbor_json(struct sess *s)
 	json_object_set_new(o, "description", json_string(c->descr));
 	json_object_set_new(o, "state", json_string(sess_state_name(i.state)));
 	json_object_set_new(o, "adminDown", json_boolean(i.admin_down));
-	json_object_set_new(o, "shutdownMessage", json_string(i.admin_down ?
-	    c->shutdown_msg : ""));
+	json_object_set_new(o, "shutdownMessage", json_string(i.admin_msg));
 	json_object_set_new(o, "uptimeMsec", json_integer((json_int_t)
 	    i.uptime_ms));
 	json_object_set_new(o, "lastChangeMsec", json_integer((json_int_t)

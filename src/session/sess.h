@@ -146,6 +146,8 @@ uint32_t	 sess_mgr_router_id(const struct sess_mgr *);
 int		 sess_mgr_listen(struct sess_mgr *, const struct addr *,
 		    uint16_t port, char *err, size_t errlen);
 void		 sess_mgr_listen_close(struct sess_mgr *);
+/* Port of the listener opened last (the kernel's choice for port 0). */
+uint16_t	 sess_mgr_listen_port(const struct sess_mgr *);
 /*
  * Send Cease/Administrative Shutdown (with 'msg') to every peer and run
  * the loop until the NOTIFICATIONs are written or 'timeout_ms' passes.
@@ -206,6 +208,7 @@ struct sess_err_rec {
 struct sess_info {
 	enum sess_state	 state;
 	bool		 admin_down;
+	char		 admin_msg[SESS_SHUTDOWN_MAX + 1];	/* why down */
 	bool		 idle_restart;		/* restart timer running */
 	uint64_t	 idle_restart_ms;	/* time left */
 	uint64_t	 last_change_ms;	/* ms since last up/down */

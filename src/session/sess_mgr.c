@@ -323,10 +323,10 @@ sess_admin_up(struct sess *s)
 void
 sess_clear(struct sess *s, const char *msg)
 {
-	s->cease_subcode = BGP_CEASE_ADMIN_RESET;
-	snprintf(s->cease_msg, sizeof(s->cease_msg), "%s", msg ? msg : "");
 	if (s->admin_down)
 		return;
+	s->cease_subcode = BGP_CEASE_ADMIN_RESET;
+	snprintf(s->cease_msg, sizeof(s->cease_msg), "%s", msg ? msg : "");
 	s->idle_hold_s = idle_hold_initial(&s->conf);
 	if (s->state == SESS_IDLE)
 		sess_autostart(s);
@@ -395,6 +395,9 @@ sess_info(struct sess *s, struct sess_info *i)
 	memset(i, 0, sizeof(*i));
 	i->state = s->state;
 	i->admin_down = s->admin_down;
+	if (s->admin_down)
+		snprintf(i->admin_msg, sizeof(i->admin_msg), "%s",
+		    s->cease_msg);
 	i->idle_restart = ev_timer_armed(&s->t_idle);
 	if (i->idle_restart)
 		i->idle_restart_ms = s->t_idle.due_us > now ?

@@ -228,6 +228,7 @@ sess_mgr_listen(struct sess_mgr *m, const struct addr *a, uint16_t port,
 {
 	struct sockaddr_storage ss;
 	struct sess_listener *l;
+	struct addr bound;
 	struct sess *s;
 	char as[ADDR_STRLEN];
 	socklen_t sl;
@@ -267,6 +268,9 @@ sess_mgr_listen(struct sess_mgr *m, const struct addr *a, uint16_t port,
 	l->mgr = m;
 	l->fd = fd;
 	l->addr = *a;
+	sl = sizeof(ss);
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
+		addr_from_sockaddr((struct sockaddr *)&ss, &bound, &port);
 	l->port = port;
 	if (ev_io_add(m->loop, &l->io, fd, EPOLLIN, listener_cb, l) == -1) {
 		snprintf(err, errlen, "listen: epoll: %s", strerror(errno));
@@ -299,4 +303,10 @@ sess_mgr_listen_close(struct sess_mgr *m)
 		m->dead_listeners = l;
 		ev_defer_schedule(m->loop, &m->reaper);
 	}
+}
+
+uint16_t
+sess_mgr_listen_port(const struct sess_mgr *m)
+{
+	return m->listeners ? m->listeners->port : 0;
 }
