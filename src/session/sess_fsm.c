@@ -527,6 +527,11 @@ static void
 act_notif_rcvd(struct sess *s)
 {
 	close_conns(s);
+	/* A Cease is the peer's decision, not an error: no backoff growth. */
+	if (s->last_rcvd.code == BGP_ERR_CEASE) {
+		s->restart = SRESTART_AFTER;
+		s->restart_after_s = sess_idle_hold_initial(&s->conf);
+	}
 }
 
 static void
@@ -669,12 +674,6 @@ sess_fsm_enter_idle(struct sess *s)
 	ev_timer_start(l, &s->t_idle, (uint64_t)secs * USEC_PER_SEC);
 }
 
-static uint32_t
-idle_hold_initial(const struct sess *s)
-{
-	return s->conf.connect_retry < 5 ? s->conf.connect_retry : 5;
-}
-
 static void
 sess_set_state(struct sess *s, enum sess_state next, enum sess_event ev)
 {
@@ -694,8 +693,9 @@ sess_set_state(struct sess *s, enum sess_state next, enum sess_event ev)
 		rib_peer_down(s->rp);
 		s->flaps++;
 		s->change_at = now;
-		if (now - s->est_at > SESS_STABLE_S * USEC_PER_SEC)
-			s->idle_hold_s = idle_hold_initial(s);
+		/* Up for twice the backoff: it was not a flap loop. */
+		if (now - s->est_at >= 2ULL * s->idle_hold_s * USEC_PER_SEC)
+			s->idle_hold_s = sess_idle_hold_initial(&s->conf);
 		snprintf(s->last_reason, sizeof(s->last_reason), "%s",
 		    s->reason[0] ? s->reason : sess_event_name(ev));
 	}
@@ -706,10 +706,10 @@ sess_set_state(struct sess *s, enum sess_state next, enum sess_event ev)
 			.remote_id = s->peer_open.bgp_id,
 			.local_addr = s->conn->local,
 		};
-		if (s->conf.local.af == AF_INET6)
-			rs.local_addr6 = s->conf.local;
-		else if (s->conn->local.af == AF_INET6)
+		if (s->conn->local.af == AF_INET6)
 			rs.local_addr6 = s->conn->local;
+		else if (s->fams & BGP_FAM_BIT(BGP_FAM_V6U))
+			sock_local_v6(&s->conn->local, &rs.local_addr6);
 		s->est_at = s->change_at = now;
 		s->ever_up = true;
 		rib_peer_up(s->rp, &rs);

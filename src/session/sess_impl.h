@@ -20,7 +20,6 @@
 #define SESS_OPEN_HOLD_S	240	/* hold time in OpenSent (RFC 4271 8) */
 #define SESS_IDLE_HOLD_MAX_S	120
 #define SESS_LINGER_MS		2000	/* time to flush a last NOTIFICATION */
-#define SESS_STABLE_S		60	/* up this long: reset the backoff */
 
 enum sess_restart {
 	SRESTART_BACKOFF = 0,	/* after the (growing) idle hold time */
@@ -130,6 +129,13 @@ struct sess_mgr {
 	unsigned		 nlinger;
 };
 
+/* Initial idle hold (backoff start): short, for fast recovery. */
+static inline uint32_t
+sess_idle_hold_initial(const struct sess_conf *c)
+{
+	return c->connect_retry < 5 ? c->connect_retry : 5;
+}
+
 /* sess_fsm.c */
 void	sess_fsm_enter_idle(struct sess *);
 void	sess_set_reason(struct sess *, const char *fmt, ...)
@@ -169,6 +175,7 @@ void	sess_open_negotiate(struct sess *, const struct bgp_open *);
 int	sock_connect(struct sess *);
 void	sock_setup(struct sess *, int fd);
 void	sock_md5_sync(struct sess_mgr *, const struct addr *, const char *pw);
+void	sock_local_v6(const struct addr *v4, struct addr *out);
 int	sock_listener_md5(struct sess_listener *, const struct addr *,
 	    const char *pw);
 

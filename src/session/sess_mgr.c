@@ -159,12 +159,6 @@ rib_conf_from(const struct sess_conf *c, struct rib_peer_conf *rc)
 	memcpy(rc->max_prefix, c->max_prefix, sizeof(rc->max_prefix));
 }
 
-static uint32_t
-idle_hold_initial(const struct sess_conf *c)
-{
-	return c->connect_retry < 5 ? c->connect_retry : 5;
-}
-
 static void
 conf_defaults(struct sess_conf *c)
 {
@@ -192,7 +186,7 @@ sess_new(struct sess_mgr *m, struct rib_ctx *ctx, const struct sess_conf *conf)
 	s->ctx = ctx;
 	s->state = SESS_IDLE;
 	s->max_msg_in = BGP_MAX_MSG;
-	s->idle_hold_s = idle_hold_initial(&s->conf);
+	s->idle_hold_s = sess_idle_hold_initial(&s->conf);
 	ev_timer_init(&s->t_connretry, t_connretry_cb, s);
 	ev_timer_init(&s->t_hold, t_hold_cb, s);
 	ev_timer_init(&s->t_keepalive, t_keepalive_cb, s);
@@ -315,7 +309,7 @@ sess_admin_up(struct sess *s)
 	if (!s->admin_down)
 		return;
 	s->admin_down = false;
-	s->idle_hold_s = idle_hold_initial(&s->conf);
+	s->idle_hold_s = sess_idle_hold_initial(&s->conf);
 	if (s->state == SESS_IDLE)
 		sess_autostart(s);
 }
@@ -327,7 +321,7 @@ sess_clear(struct sess *s, const char *msg)
 		return;
 	s->cease_subcode = BGP_CEASE_ADMIN_RESET;
 	snprintf(s->cease_msg, sizeof(s->cease_msg), "%s", msg ? msg : "");
-	s->idle_hold_s = idle_hold_initial(&s->conf);
+	s->idle_hold_s = sess_idle_hold_initial(&s->conf);
 	if (s->state == SESS_IDLE)
 		sess_autostart(s);
 	else

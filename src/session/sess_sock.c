@@ -12,6 +12,7 @@
  *    closed at accept, before a byte is read from it.
  */
 #include <errno.h>
+#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
@@ -309,4 +310,40 @@ uint16_t
 sess_mgr_listen_port(const struct sess_mgr *m)
 {
 	return m->listeners ? m->listeners->port : 0;
+}
+
+/*
+ * An IPv4 session carrying IPv6 routes needs an IPv6 next hop (RFC 4760,
+ * RFC 2545): take one from the interface that holds our IPv4 address,
+ * preferring a global address to a link-local one.
+ */
+void
+sock_local_v6(const struct addr *v4, struct addr *out)
+{
+	struct ifaddrs *ifs, *i, *ifv4 = NULL;
+	struct addr a, ll;
+
+	memset(out, 0, sizeof(*out));
+	memset(&ll, 0, sizeof(ll));
+	if (v4->af != AF_INET || getifaddrs(&ifs) == -1)
+		return;
+	for (i = ifs; i != NULL && ifv4 == NULL; i = i->ifa_next)
+		if (i->ifa_addr != NULL && i->ifa_addr->sa_family == AF_INET &&
+		    addr_from_sockaddr(i->ifa_addr, &a, NULL) == 0 &&
+		    addr_cmp(&a, v4) == 0)
+			ifv4 = i;
+	for (i = ifs; ifv4 != NULL && i != NULL; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET6 ||
+		    strcmp(i->ifa_name, ifv4->ifa_name) != 0 ||
+		    addr_from_sockaddr(i->ifa_addr, &a, NULL) == -1)
+			continue;
+		if (a.b[0] == 0xfe && (a.b[1] & 0xc0) == 0x80) {
+			if (ll.af == 0)
+				ll = a;
+		} else if (out->af == 0)
+			*out = a;
+	}
+	if (out->af == 0)
+		*out = ll;
+	freeifaddrs(ifs);
 }
