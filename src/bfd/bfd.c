@@ -369,6 +369,7 @@ bfd_session_info(const struct bfd_session *s, struct bfd_session_info *i)
 	i->down_count = s->down_count;
 	i->uptime_us = s->state == BFD_STATE_UP ? now - s->up_at : 0;
 	i->since_change_us = now - s->changed_at;
+	i->last_rx_ago_us = s->last_rx ? now - s->last_rx : 0;
 	i->last_down_diag = s->last_down_diag;
 	i->last_down_ago_us = s->down_count ? now - s->down_at : 0;
 }

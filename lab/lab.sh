@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# xroute lab: a whole ExpressRoute circuit in network namespaces on one box.
+#
+#   lab.sh up [--ce bird|frr] [--bfd MS]   build it and print the summary
+#   lab.sh status [-j]                      sessions, prefixes, BFD, pings
+#   lab.sh fail primary|secondary           cut that link (veth down)
+#   lab.sh restore [primary|secondary]      heal it (default: both)
+#   lab.sh down                             remove every namespace and process
+#
+# Topology (addresses as in Azure's troubleshooting guide):
+#
+#   host 10.2.20.10 ──lan 10.2.20.0/25──┬─ ce1 (AS 65010) ─172.16.0.0/30─ msee1 (AS 12076) ─┐
+#                                       └─ ce2 (AS 65010) ─172.16.0.4/30─ msee2 (AS 12076) ─┤
+#                                                                     gw (AS 65515) ────────┘
+#                                                          vm 10.1.0.4 ── VNet 10.1.0.0/16
+#
+# ce1/ce2 run BIRD (or FRR); msee1/msee2 and gw run xrouted. Each link is a
+# veth pair (this kernel has no 802.1Q devices; vlanId 200 is kept as data).
+# State lives in $XR_LAB_DIR (default /run/xroute-lab): configs, sockets,
+# logs and a pid file per daemon, so 'down' can clean up even after a crash.
+set -uo pipefail
+
+LAB_DIR=${XR_LAB_DIR:-/run/xroute-lab}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+XR_BUILD=${XR_BUILD:-$ROOT/build}
+P=xrlab
+NODES=(host ce1 ce2 msee1 msee2 gw vm)
+
+die() { echo "lab: $*" >&2; exit 1; }
+ns() { local n=$1; shift; ip netns exec "$P-$n" "$@"; }
+have_ns() { ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$P-$1"; }
+
+# veth A:ifA <-> B:ifB
+link() {
+	local a=$1 ia=$2 b=$3 ib=$4
+	ip link add "$ia" netns "$P-$a" type veth peer name "$ib" netns "$P-$b" ||
+	    die "cannot create veth $a:$ia - $b:$ib"
+	ns "$a" ip link set "$ia" up
+	ns "$b" ip link set "$ib" up
+}
+
+addr() { ns "$1" ip addr add "$3" dev "$2"; }
+
+start_daemon() {  # node name cmd...   (records the pid)
+	local node=$1 name=$2; shift 2
+	ns "$node" "$@" >>"$LAB_DIR/$name.log" 2>&1 &
+	echo $! >"$LAB_DIR/$name.pid"
+}
+
+write_bird() {  # node local-addr peer-addr
+	local node=$1 la=$2 pa=$3 bfd_ms=$4
+	cat >"$LAB_DIR/$node.bird.conf" <<EOF
+router id $la;
+log "$LAB_DIR/$node.bird.log" all;
+protocol device { scan time 10; }
+protocol direct { ipv4; interface "lan"; }
+protocol kernel {
+	ipv4 { import none; export where source = RTS_BGP; };
+	merge paths on;
+}
+protocol bfd {
+	interface "msee" {
+		min rx interval $bfd_ms ms;
+		min tx interval $bfd_ms ms;
+		multiplier 3;
+	};
+}
+protocol bgp msee {
+	local $la as 65010;
+	neighbor $pa as 12076;
+	hold time 180;
+	bfd on;
+	ipv4 {
+		import all;
+		export where net = 10.2.20.0/25;
+	};
+}
+EOF
+}
+
+write_xrouted() {  # node file-content
+	printf '%s\n' "$2" >"$LAB_DIR/$1.conf"
+}
+
+lab_up() {
+	local ce=bird bfd_ms=300
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--ce) ce=$2; shift 2 ;;
+		--bfd) bfd_ms=$2; shift 2 ;;
+		*) die "up: unknown option $1 (allowed: --ce bird|frr, --bfd MS)" ;;
+		esac
+	done
+	[ "$ce" = bird ] || die "up: --ce $ce is not supported yet (allowed: bird)"
+	if have_ns msee1; then
+		echo "lab: already running (lab.sh status shows it; lab.sh down removes it)"
+		return 0
+	fi
+	[ -x "$XR_BUILD/xrouted" ] || die "no $XR_BUILD/xrouted: run make first"
+	mkdir -p "$LAB_DIR"
+	for n in "${NODES[@]}"; do
+		ip netns add "$P-$n" || die "cannot create namespace $P-$n"
+		ns "$n" ip link set lo up
+		ns "$n" sysctl -qw net.ipv4.ip_forward=1
+		ns "$n" sysctl -qw net.ipv4.fib_multipath_hash_policy=1
+	done
+
+	# on-premises LAN: a bridge in the host namespace, one leg per CE
+	ns host ip link add lan type bridge
+	ns host ip link set lan up
+	link host lan-ce1 ce1 lan
+	link host lan-ce2 ce2 lan
+	ns host ip link set lan-ce1 master lan
+	ns host ip link set lan-ce2 master lan
+	addr host lan 10.2.20.10/25
+	addr ce1 lan 10.2.20.2/25
+	addr ce2 lan 10.2.20.3/25
+	ns host ip route add 10.1.0.0/16 \
+	    nexthop via 10.2.20.2 nexthop via 10.2.20.3
+
+	# the circuit: primary and secondary links, CE on the first address
+	link ce1 msee msee1 ce
+	addr ce1 msee 172.16.0.1/30
+	addr msee1 ce 172.16.0.2/30
+	link ce2 msee msee2 ce
+	addr ce2 msee 172.16.0.5/30
+	addr msee2 ce 172.16.0.6/30
+
+	# edges to the gateway (GatewaySubnet 10.17.17.128/27)
+	link msee1 gw gw msee1
+	addr msee1 gw 10.17.17.137/30
+	addr gw msee1 10.17.17.138/30
+	link msee2 gw gw msee2
+	addr msee2 gw 10.17.17.141/30
+	addr gw msee2 10.17.17.142/30
+
+	# the VNet
+	link gw vnet vm eth0
+	addr gw vnet 10.1.0.1/24
+	addr vm eth0 10.1.0.4/24
+	ns vm ip route add default via 10.1.0.1
+
+	write_bird ce1 172.16.0.1 172.16.0.2 "$bfd_ms"
+	write_bird ce2 172.16.0.5 172.16.0.6 "$bfd_ms"
+	local n la pa gwa
+	for n in 1 2; do
+		if [ $n = 1 ]; then la=172.16.0.2 pa=172.16.0.1 gwa=10.17.17.138 me=10.17.17.137
+		else la=172.16.0.6 pa=172.16.0.5 gwa=10.17.17.142 me=10.17.17.141; fi
+		write_xrouted msee$n "router-id $la
+as 12076
+listen 0.0.0.0 port 179
+control \"$LAB_DIR/msee$n.sock\"
+context \"private\" {
+    kernel-table main
+    neighbor $pa {
+        remote-as 65010
+        description \"customer $([ $n = 1 ] && echo primary || echo secondary)\"
+        local-address $la
+        hold-time 180
+        bfd $bfd_ms
+        remove-private-as
+        add-community 12076:50002
+        max-prefix 4000
+    }
+    neighbor $gwa {
+        remote-as 65515
+        description \"gateway\"
+        local-address $me
+        hold-time 30
+    }
+}"
+	done
+	write_xrouted gw "router-id 10.17.17.138
+as 65515
+listen 0.0.0.0 port 179
+control \"$LAB_DIR/gw.sock\"
+context \"vnet\" {
+    kernel-table main
+    route 10.1.0.0/16
+    neighbor 10.17.17.137 { remote-as 12076 local-address 10.17.17.138 hold-time 30 description \"msee primary\" }
+    neighbor 10.17.17.141 { remote-as 12076 local-address 10.17.17.142 hold-time 30 description \"msee secondary\" }
+}"
+	for n in msee1 msee2 gw; do
+		"$XR_BUILD/xrouted" -n -f "$LAB_DIR/$n.conf" ||
+		    die "xrouted rejected the $n configuration"
+		start_daemon $n $n "$XR_BUILD/xrouted" -d -f "$LAB_DIR/$n.conf"
+	done
+	for n in ce1 ce2; do
+		start_daemon $n $n bird -f -c "$LAB_DIR/$n.bird.conf" \
+		    -s "$LAB_DIR/$n.bird.sock"
+	done
+	wait_up 60 || { lab_status; die "the circuit did not come up in 60 s (logs in $LAB_DIR)"; }
+	lab_status
+}
+
+xrctl() { "$XR_BUILD/xrctl" -s "$LAB_DIR/$1.sock" "${@:2}"; }
+
+# state of one xrouted neighbour as "State PfxRcd"
+peer_state() {  # node neighbour
+	xrctl "$1" -j show bgp summary 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for c in d.get("contexts", {}).values():
+    p = c.get("peers", {}).get(sys.argv[1])
+    if p:
+        print(p.get("state", "?"), p.get("pfxRcd", 0)); break
+else:
+    print("down 0")' "$2"
+}
+
+bird_bfd() {  # node -> BFD state toward its msee
+	birdc -s "$LAB_DIR/$1.bird.sock" show bfd sessions 2>/dev/null |
+	    awk '/^172\.16\./ {print $3; exit}'
+}
+
+circuit_up() {
+	local s
+	for s in "msee1 172.16.0.1" "msee2 172.16.0.5" "gw 10.17.17.137" \
+	    "gw 10.17.17.141"; do
+		set -- $s
+		[ "$(peer_state $1 $2 | cut -d' ' -f1)" = Established ] || return 1
+	done
+}
+
+wait_up() {
+	local deadline=$((SECONDS + $1))
+	while [ $SECONDS -lt $deadline ]; do
+		circuit_up && ns host ping -c1 -W1 10.1.0.4 >/dev/null 2>&1 &&
+		    return 0
+		sleep 1
+	done
+	return 1
+}
+
+lab_status() {
+	have_ns msee1 || { echo "lab: not running"; return 1; }
+	local s st pfx node peer label
+	printf '%-34s %-12s %-8s %s\n' "Session" "State" "PfxRcd" "BFD"
+	for s in "msee1 172.16.0.1 primary:_CE1_(BIRD)_<->_MSEE1 ce1" \
+	    "msee2 172.16.0.5 secondary:_CE2_(BIRD)_<->_MSEE2 ce2" \
+	    "gw 10.17.17.137 gateway_<->_MSEE1 -" \
+	    "gw 10.17.17.141 gateway_<->_MSEE2 -"; do
+		set -- $s
+		node=$1 peer=$2 label=${3//_/ }
+		read -r st pfx < <(peer_state "$node" "$peer")
+		local bfd=-
+		[ "$4" != - ] && bfd=$(bird_bfd "$4")
+		printf '%-34s %-12s %-8s %s\n' "$label" "$st" "$pfx" "${bfd:--}"
+	done
+	echo
+	local r
+	r=$(ns host ping -c3 -i0.2 -W1 10.1.0.4 2>/dev/null | awk -F', ' '/packets/ {print $3}')
+	echo "ping on-premises 10.2.20.10 -> VNet 10.1.0.4: ${r:-no reply}"
+	for s in "ce1 primary" "ce2 secondary"; do
+		set -- $s
+		r=$(ns "$1" ping -c2 -i0.2 -W1 -I 10.2.20.$([ $1 = ce1 ] && echo 2 || echo 3) 10.1.0.4 2>/dev/null |
+		    awk -F', ' '/packets/ {print $3}')
+		echo "ping via $2 path ($1 -> VNet):            ${r:-no reply}"
+	done
+}
+
+lab_fail() {
+	case ${1:-} in
+	primary) ns ce1 ip link set msee down ;;
+	secondary) ns ce2 ip link set msee down ;;
+	*) die "fail: say primary or secondary" ;;
+	esac
+	echo "lab: $1 link cut (ce$([ $1 = primary ] && echo 1 || echo 2) msee down)"
+}
+
+lab_restore() {
+	case ${1:-both} in
+	primary) ns ce1 ip link set msee up ;;
+	secondary) ns ce2 ip link set msee up ;;
+	both) ns ce1 ip link set msee up; ns ce2 ip link set msee up ;;
+	*) die "restore: say primary, secondary or nothing" ;;
+	esac
+	echo "lab: restored ${1:-both}"
+}
+
+lab_down() {
+	local f pid n
+	for f in "$LAB_DIR"/*.pid; do
+		[ -f "$f" ] || continue
+		pid=$(cat "$f")
+		kill "$pid" 2>/dev/null
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.2
+		done
+		kill -9 "$pid" 2>/dev/null
+		rm -f "$f"
+	done
+	for n in "${NODES[@]}"; do
+		# anything still running inside the namespace was started by us
+		for pid in $(ip netns pids "$P-$n" 2>/dev/null); do
+			kill -9 "$pid" 2>/dev/null
+		done
+		have_ns "$n" && ip netns del "$P-$n"
+	done
+	echo "lab: down"
+}
+
+case ${1:-} in
+up) shift; lab_up "$@" ;;
+status) lab_status ;;
+fail) lab_fail "${2:-}" ;;
+restore) lab_restore "${2:-both}" ;;
+down) lab_down ;;
+*) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+esac
