@@ -31,7 +31,7 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 nok() {
 	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"
 	for f in "$T"/a.log "$T"/b.log; do
-		[ -f "$f" ] && tail -15 "$f" | sed "s|^|# $(basename "$f"): |"
+		[ -f "$f" ] && tail -6 "$f" | sed "s|^|# $(basename "$f"): |"
 	done
 }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
@@ -135,7 +135,7 @@ check "sessions reach Established on both sides" until_true 20 both_up
 sum=$(xa -j show bgp summary)
 check "summary JSON: schemaVersion, routerId, localAs, peer fields" test \
 	"$(echo "$sum" | json 'd["schemaVersion"], d["routerId"], d["localAs"], sorted(d["contexts"]["c1"]["peers"]["10.99.0.2"].keys())')" = \
-	"1 10.99.0.1 65001 ['adminDown', 'description', 'inq', 'localAs', 'msgRcvd', 'msgSent', 'outq', 'pfxRcd', 'pfxSnt', 'peerUptimeMsec', 'remoteAs', 'state', 'upDown', 'version']"
+	"1 10.99.0.1 65001 ['adminDown', 'description', 'inq', 'localAs', 'msgRcvd', 'msgSent', 'outq', 'peerUptimeMsec', 'pfxRcd', 'pfxSnt', 'remoteAs', 'state', 'upDown', 'version']"
 
 pfx_ok() {  # side neighbor count
 	[ "$(x$1 -j show bgp summary | json "d['contexts']['c1']['peers']['$2']['pfxRcd']")" = "$3" ]
