@@ -26,20 +26,28 @@
 
 /* --- chunked vectors, slabs, queues (rib_mem.c) ---------------------------- */
 
-#define RIB_VSHIFT	14
-#define RIB_VCHUNK	(1u << RIB_VSHIFT)
-#define RIB_VMASK	(RIB_VCHUNK - 1)
+/*
+ * Big arrays live in 2 MB chunks backed by transparent huge pages: a
+ * full table touches a few dozen pages instead of tens of thousands, which
+ * matters most under virtualisation where TLB misses and page faults are
+ * expensive.
+ */
+#define RIB_HUGE	(2u << 20)
+
+void	*rib_big_alloc(size_t);		/* zeroed; huge pages if >= 2 MB */
+void	 rib_big_free(void *, size_t);
 
 /*
  * Elements addressed by a 32-bit index, zero-filled when first touched.
  * Chunk 0 grows by doubling from a few elements so that thousands of small
- * routing contexts stay small; later chunks are allocated whole.
+ * routing contexts stay small; later chunks are whole 2 MB huge pages.
  */
 struct rib_vec {
 	uint8_t		**chunks;
 	uint32_t	 nchunks;
 	uint32_t	 cap0;		/* elements in chunk 0 */
 	uint32_t	 elsize;
+	uint32_t	 per;		/* elements per chunk */
 };
 
 void	 rib_vec_init(struct rib_vec *, uint32_t elsize);
@@ -52,19 +60,21 @@ size_t	 rib_vec_mem(const struct rib_vec *);
 static inline void *
 rib_vec_peek(const struct rib_vec *v, uint32_t i)
 {
-	uint32_t c = i >> RIB_VSHIFT;
+	uint32_t c = i / v->per;
 
 	if (c >= v->nchunks || v->chunks[c] == NULL ||
 	    (c == 0 && i >= v->cap0))
 		return NULL;
-	return v->chunks[c] + (size_t)(i & RIB_VMASK) * v->elsize;
+	return v->chunks[c] + (size_t)(i - c * v->per) * v->elsize;
 }
 
 /* Element i that is known to exist. */
 static inline void *
 rib_vec_at(const struct rib_vec *v, uint32_t i)
 {
-	return v->chunks[i >> RIB_VSHIFT] + (size_t)(i & RIB_VMASK) * v->elsize;
+	uint32_t c = i / v->per;
+
+	return v->chunks[c] + (size_t)(i - c * v->per) * v->elsize;
 }
 
 /*
