@@ -18,6 +18,7 @@
 
 #include "lib/hash.h"
 #include "lib/mtime.h"
+#include "policy/er_policy.h"
 #include "rib/rib.h"
 #include "wire/bgp.h"
 
@@ -221,9 +222,11 @@ nop_wakeup(void *o)
 
 static const struct rib_peer_ops ops = { nop_wakeup, NULL };
 
+static struct er_policy *pol_in, *pol_out;
+
 static struct rib_peer *
 peer(struct rib_ctx *c, uint32_t ras, const char *ra, const char *la,
-    uint32_t id)
+    uint32_t id, struct er_policy *pol)
 {
 	struct rib_peer_conf conf;
 	struct rib_peer_session s;
@@ -234,6 +237,10 @@ peer(struct rib_ctx *c, uint32_t ras, const char *ra, const char *la,
 	conf.local_as = 65000;
 	conf.remote_as = ras;
 	addr_parse(ra, &conf.remote_addr);
+	if (pol != NULL) {
+		er_policy_bind(pol, &conf.policy);
+		conf.policy.export_by_attrs = true;
+	}
 	p = rib_peer_add(c, &conf, &ops, NULL);
 	memset(&s, 0, sizeof(s));
 	s.as4 = true;
@@ -314,7 +321,7 @@ main(int argc, char **argv)
 	unsigned nsets = 8, nout = 1, o;
 	bool inter = false, late = false, down = false;
 	struct rib_peer **out;
-	struct rib_peer_stats st;
+	struct rib_peer_stats st, ist;
 	struct rib_ctx_stats cs;
 	struct sink *sk, isk;
 	struct msgs m = { 0 };
@@ -328,7 +335,7 @@ main(int argc, char **argv)
 	char ra[32], la[32];
 	int ch;
 
-	while ((ch = getopt(argc, argv, "n:a:o:ild")) != -1) {
+	while ((ch = getopt(argc, argv, "n:a:o:ildp")) != -1) {
 		switch (ch) {
 		case 'n': n = strtoul(optarg, NULL, 10); break;
 		case 'a': nsets = (unsigned)strtoul(optarg, NULL, 10); break;
@@ -336,9 +343,22 @@ main(int argc, char **argv)
 		case 'i': inter = true; break;
 		case 'l': late = true; break;
 		case 'd': down = true; break;
+		case 'p':
+			/* the ExpressRoute edge policy on both sides */
+			pol_in = calloc(1, sizeof(*pol_in));
+			pol_in->strip_communities = true;
+			pol_in->deny_bogons = true;
+			pol_in->deny_default = true;
+			pol_out = calloc(1, sizeof(*pol_out));
+			pol_out->remove_private_as = true;
+			pol_out->local_as = 65000;
+			pol_out->nadd_comm = 2;
+			pol_out->add_comm[0] = 12076u << 16 | 51004;
+			pol_out->add_comm[1] = 12076u << 16 | 5010;
+			break;
 		default:
 			fprintf(stderr, "usage: rib_bench [-n N] [-a sets] "
-			    "[-o peers] [-i] [-l] [-d]\n");
+			    "[-o peers] [-i] [-l] [-d] [-p]\n");
 			return 64;
 		}
 	}
@@ -358,7 +378,7 @@ main(int argc, char **argv)
 	r = rib_new(NULL);
 	rib_set_router_id(r, 0x0a000001);
 	c = rib_ctx_get(r, "bench");
-	in = peer(c, 65001, "10.0.0.2", "10.0.0.1", 0x0a000002);
+	in = peer(c, 65001, "10.0.0.2", "10.0.0.1", 0x0a000002, pol_in);
 	out = calloc(nout, sizeof(*out));
 	sk = calloc(nout, sizeof(*sk));
 	memset(&isk, 0, sizeof(isk));
@@ -368,7 +388,7 @@ main(int argc, char **argv)
 	for (o = 0; o < nout && !late; o++) {
 		snprintf(ra, sizeof(ra), "10.1.%u.2", o);
 		snprintf(la, sizeof(la), "10.1.%u.1", o);
-		out[o] = peer(c, 65100 + o, ra, la, 0x0b000000 + o);
+		out[o] = peer(c, 65100 + o, ra, la, 0x0b000000 + o, pol_out);
 		drain(out[o], &sk[o]);	/* End-of-RIB */
 	}
 	t0 = mono_us();
@@ -390,12 +410,13 @@ main(int argc, char **argv)
 	for (o = 0; o < nout && late; o++) {
 		snprintf(ra, sizeof(ra), "10.1.%u.2", o);
 		snprintf(la, sizeof(la), "10.1.%u.1", o);
-		out[o] = peer(c, 65100 + o, ra, la, 0x0b000000 + o);
+		out[o] = peer(c, 65100 + o, ra, la, 0x0b000000 + o, pol_out);
 	}
 	drain_all(in, &isk, out, sk, nout);
 	t2 = mono_us();
 	c2 = cpu_us();
 	rib_ctx_stats(c, &cs);
+	rib_peer_stats(in, &ist);
 	rib_peer_stats(out[0], &st);
 	printf("ingest %.3f s, pull %.3f s, total %.3f s wall; CPU %.3f + "
 	    "%.3f = %.3f s (%u out peer%s%s)\n", secs(t0, t1), secs(t1, t2),
@@ -410,9 +431,13 @@ main(int argc, char **argv)
 	printf("RSS %.1f MB (%.1f MB in huge pages), peak (VmHWM) %.1f MB, "
 	    "of which input %.1f MB\n", status_kb("VmRSS") / 1024.0,
 	    huge_kb() / 1024.0, status_kb("VmHWM") / 1024.0, base_kb / 1024.0);
-	if (st.pfx_sent[BGP_FAM_V4U] != n) {
-		fprintf(stderr, "FAIL: %u prefixes sent, want %zu\n",
-		    st.pfx_sent[BGP_FAM_V4U], n);
+	if (ist.pfx_accepted[BGP_FAM_V4U] != n)
+		printf("in peer: %u prefixes accepted, %u filtered by import\n",
+		    ist.pfx_accepted[BGP_FAM_V4U],
+		    ist.pfx_filtered[BGP_FAM_V4U]);
+	if (st.pfx_sent[BGP_FAM_V4U] != ist.pfx_accepted[BGP_FAM_V4U]) {
+		fprintf(stderr, "FAIL: %u prefixes sent, want %u\n",
+		    st.pfx_sent[BGP_FAM_V4U], ist.pfx_accepted[BGP_FAM_V4U]);
 		return 1;
 	}
 	if (down) {
@@ -435,5 +460,7 @@ main(int argc, char **argv)
 	free(sk);
 	free(out);
 	free(m.p);
+	free(pol_in);
+	free(pol_out);
 	return 0;
 }

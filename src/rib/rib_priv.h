@@ -246,6 +246,7 @@ struct rib_gkey {
 	void		*export_arg;
 	enum rib_verdict (*export_fn)(void *, struct rib_peer *,
 	    const struct prefix *, struct rib_attr_edit *);
+	bool		 by_attrs;	/* export hook result per attr set */
 };
 
 /* Encoded attributes for one Adj-RIB-Out key, cached per group. */
@@ -258,6 +259,13 @@ struct rib_xattr {
 	uint8_t		*bytes;
 };
 #define RIB_XCACHE	256
+
+/* Export hook result per standard key (policy.export_by_attrs). */
+struct rib_hmemo {
+	uint32_t	 key;		/* standard key, held */
+	uint32_t	 res;		/* resulting key, held; 0 = rejected */
+	uint8_t		 fam;
+};
 
 /* A block of encoded messages shared by the members of a group. */
 struct rib_blk {
@@ -300,6 +308,7 @@ struct rib_group {
 	size_t		 qbytes;
 	bool		 stalled;
 	struct rib_xattr xcache[RIB_XCACHE];
+	struct rib_hmemo hmemo[RIB_XCACHE];
 };
 
 /* --- peers ------------------------------------------------------------------ */
@@ -510,6 +519,7 @@ bool	 rib_export_view(struct rib_group *, enum bgp_fam, uint32_t key,
 bool	 rib_peer_nh_self(const struct rib_peer *, enum bgp_fam,
 	    struct addr *);
 void	 rib_xcache_clear(struct rib_group *);
+void	 rib_hmemo_clear(struct rib_group *);
 
 /* rib_group.c */
 void	 rib_group_join(struct rib_peer *);
