@@ -7,6 +7,7 @@
  * the data behind show output.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +123,12 @@ bfd_session_conf_check(struct bfd_session_conf *c, char *err, size_t errlen)
 	}
 	if (addr_cmp(&c->peer, &c->local) == 0) {
 		errf(err, errlen, "peer and local address are the same");
+		return -1;
+	}
+	if (c->peer.af == AF_INET6 && (IN6_IS_ADDR_LINKLOCAL(c->peer.b) ||
+	    IN6_IS_ADDR_LINKLOCAL(c->local.b)) && c->ifname[0] == '\0') {
+		errf(err, errlen, "IPv6 link-local addresses need an "
+		    "interface name");
 		return -1;
 	}
 	if (memchr(c->ifname, '\0', sizeof(c->ifname)) == NULL) {

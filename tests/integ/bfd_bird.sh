@@ -10,9 +10,10 @@ cd "$(dirname "$0")/../.."
 . tests/integ/bfd_common.bash
 
 TMP=$(mktemp -d /tmp/xr-bfdbird.XXXXXX)
-US_PID= BIRD_PID=
+US_PID= US6_PID= BIRD_PID=
 cleanup() {
 	kill_pid "$US_PID"
+	kill_pid "$US6_PID"
 	kill_pid "$BIRD_PID"
 	netns_cleanup
 	rm -rf "$TMP"
@@ -37,6 +38,7 @@ protocol bfd {
 		multiplier 3;
 	};
 	neighbor 10.0.0.1;
+	neighbor fd00:bfd::1;
 }
 EOF
 }
@@ -44,8 +46,12 @@ EOF
 birdc_() { birdc -s "$TMP/bird.ctl" "$@"; }
 # Field N of BIRD's line for our address in "show bfd sessions":
 # IP address, Interface, State, Since, Interval, Timeout.
-bird_field() { birdc_ show bfd sessions | awk -v f="$1" '$1 == "10.0.0.1" { print $f }'; }
-bird_state_is() { [ "$(bird_field 3)" = "$1" ]; }
+bird_field() {  # field [address]
+	birdc_ show bfd sessions |
+	    awk -v f="$1" -v a="${2:-10.0.0.1}" '$1 == a { print $f }'
+}
+bird_state_is() { [ "$(bird_field 3 "${2:-}")" = "$1" ]; }
+us6_up() { grep -q '"new":"up"' "$TMP/us6.log"; }
 bird_interval_is() { [ "$(bird_field 5)" = "$1" ]; }
 
 netns_setup xr-bfdbird xrbfdb- || { tap 1 "namespaces"; echo "1..$T_N"; exit 1; }
@@ -54,6 +60,10 @@ ip netns exec "$NS_B" bird -f -c "$TMP/bird.conf" -s "$TMP/bird.ctl" \
     -P "$TMP/bird.pid" >"$TMP/bird.out" 2>&1 &
 BIRD_PID=$!
 us_start
+# The same over IPv6 (the spec leaves ExpressRoute's IPv6 BFD unconfirmed).
+ip netns exec "$NS_A" "$BFD_TOOL" --local fd00:bfd::1 --peer fd00:bfd::2 \
+    --json-events >"$TMP/us6.log" 2>"$TMP/us6.err" &
+US6_PID=$!
 
 check "bfdd_test started and reports its session" \
     wait_until 5 test -n "$(ev srcPort start 2>/dev/null)"
@@ -67,6 +77,10 @@ check "negotiated tx interval is 300 ms" us_info_is txIntervalUs 300000
 check "detection time is 3 x 300 ms" us_info_is detectTimeUs 900000
 check "BIRD agrees: interval 0.300, timeout 0.900" \
     test "$(bird_field 5)/$(bird_field 6)" = 0.300/0.900
+check "IPv6: our session to fd00:bfd::2 comes Up" wait_until 10 us6_up
+check "IPv6: BIRD shows fd00:bfd::1 Up" \
+    wait_until 5 bird_state_is Up fd00:bfd::1
+kill_pid "$US6_PID"
 
 # Cut the link on BIRD's side: nothing arrives any more in either
 # direction, so our side must give up after 3 x 300 ms.

@@ -36,6 +36,8 @@ netns_setup() {
 	    netns "$NS_B" || return 1
 	ip -n "$NS_A" addr add 10.0.0.1/30 dev "$VETH_A"
 	ip -n "$NS_B" addr add 10.0.0.2/30 dev "$VETH_B"
+	ip -n "$NS_A" addr add fd00:bfd::1/64 dev "$VETH_A" nodad
+	ip -n "$NS_B" addr add fd00:bfd::2/64 dev "$VETH_B" nodad
 	ip -n "$NS_A" link set lo up
 	ip -n "$NS_B" link set lo up
 	ip -n "$NS_A" link set "$VETH_A" up

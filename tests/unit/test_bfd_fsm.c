@@ -745,6 +745,12 @@ test_conf_check(void)
 	c.local = c.peer;
 	T_EQ(bfd_session_conf_check(&c, err, sizeof(err)), -1);
 	T_STREQ(err, "peer and local address are the same");
+	addr_parse("fe80::1", &c.local);
+	addr_parse("fe80::2", &c.peer);
+	T_EQ(bfd_session_conf_check(&c, err, sizeof(err)), -1);
+	T_STREQ(err, "IPv6 link-local addresses need an interface name");
+	snprintf(c.ifname, sizeof(c.ifname), "eth0");
+	T_EQ(bfd_session_conf_check(&c, err, sizeof(err)), 0);
 }
 
 int

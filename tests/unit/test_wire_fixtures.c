@@ -14,7 +14,8 @@
 #include "wire_util.h"
 #include "wire/bgp.h"
 
-enum fx_want { FX_OK, FX_NOTIFY, FX_WITHDRAW, FX_DISCARD, FX_IGNORE };
+enum fx_want { FX_OK, FX_NOTIFY, FX_WITHDRAW, FX_DISCARD, FX_IGNORE,
+	FX_HDR_OK, FX_BAD };		/* header only; fixture broken */
 enum { FX_2OCT = 1, FX_IBGP = 2, FX_V4ONLY = 4, FX_EXTMSG = 8 };
 
 struct fx {
@@ -57,6 +58,12 @@ static const struct fx fixtures[] = {
 	{ "hdr length 4097 without extended messages", 0, 0,
 	    "ffffffffffffffffffffffffffffffff 1001 02", NULL, NULL, NULL,
 	    N, 1, 2, "1001", NULL, 0 },
+	{ "hdr OPEN over 4096 even with extended messages", 0, FX_EXTMSG,
+	    "ffffffffffffffffffffffffffffffff 1001 01", NULL, NULL, NULL,
+	    N, 1, 2, "1001", NULL, 0 },
+	{ "hdr UPDATE of 4097 with extended messages", 0, FX_EXTMSG,
+	    "ffffffffffffffffffffffffffffffff 1001 02", NULL, NULL, NULL,
+	    FX_HDR_OK, 0, 0, NULL, NULL, 0 },
 	{ "hdr unknown type 6", 0, 0,
 	    "ffffffffffffffffffffffffffffffff 0013 06", NULL, NULL, NULL,
 	    N, 1, 3, "06", NULL, 0 },
@@ -345,9 +352,11 @@ fx_run(const struct fx *f, struct bgp_err *e, struct bgp_update *u)
 	if (bgp_hdr_check(m, (f->ctx & FX_EXTMSG) ? 65535 : 4096, &type, &len,
 	    e) == -1)
 		return FX_NOTIFY;
+	if (f->want == FX_HDR_OK)
+		return FX_HDR_OK;
 	if (len != n) {
 		printf("#   fixture length %zu, header says %u\n", n, len);
-		return FX_IGNORE + 1;
+		return FX_BAD;
 	}
 	switch (type) {
 	case BGP_OPEN:
@@ -369,7 +378,7 @@ fx_run(const struct fx *f, struct bgp_err *e, struct bgp_update *u)
 		case BGP_7606_WITHDRAW:
 			return FX_WITHDRAW;
 		default:
-			return FX_IGNORE + 1;
+			return FX_BAD;
 		}
 	default:
 		return FX_OK;
