@@ -201,6 +201,7 @@ in_policy(struct rib_peer *p, const struct prefix *pfx, uint32_t post,
 	struct bgp_pattrs view;
 	struct rib_attrs *na;
 	const char *why = NULL;
+	uint8_t flags;
 
 	*extra = 0;
 	rib_attrs_pattrs(rib_attrs_get(r, post), &view);
@@ -213,11 +214,24 @@ in_policy(struct rib_peer *p, const struct prefix *pfx, uint32_t post,
 	}
 	if (pattrs_eq(&e->a, &view))
 		return post;
-	if ((na = rib_attrs_intern(r, &e->a,
-	    rib_attrs_get(r, post)->k.flags)) == NULL) {
+	flags = rib_attrs_get(r, post)->k.flags;
+	/* consecutive prefixes usually get the same rewrite */
+	if (r->imemo_post == post && rib_attrs_match(rib_attrs_get(r,
+	    r->imemo_res), &e->a, flags)) {
+		rib_attrs_ref(r, r->imemo_res);
+		*extra = r->imemo_res;
+		return r->imemo_res;
+	}
+	if ((na = rib_attrs_intern(r, &e->a, flags)) == NULL) {
 		*reason = rib_reason_idx(r, "out of memory");
 		return 0;
 	}
+	rib_attrs_unref(r, r->imemo_post);
+	rib_attrs_unref(r, r->imemo_res);
+	r->imemo_post = post;
+	r->imemo_res = na->id;
+	rib_attrs_ref(r, post);
+	rib_attrs_ref(r, na->id);
 	*extra = na->id;
 	return na->id;
 }

@@ -421,6 +421,8 @@ struct rib {
 	struct wbuf	 tmp;		/* export attribute building */
 	struct rib_attr_edit *edit;
 	struct rib_batch batch;
+	/* last import hook rewrite: input set -> result (both held) */
+	uint32_t	 imemo_post, imemo_res;
 	/* members to wake up when the current API call returns */
 	struct rib_peer	*wake;
 	int		 depth;
@@ -440,6 +442,8 @@ int	 rib_fam_of_af(int af, enum bgp_fam *);
 void	 rib_attr_init(struct rib *);
 void	 rib_attr_fini(struct rib *);
 struct rib_attrs *rib_attrs_intern(struct rib *, const struct bgp_pattrs *,
+	    uint8_t flags);
+bool	 rib_attrs_match(const struct rib_attrs *, const struct bgp_pattrs *,
 	    uint8_t flags);
 void	 rib_attrs_ref(struct rib *, uint32_t id);
 void	 rib_attrs_unref(struct rib *, uint32_t id);
