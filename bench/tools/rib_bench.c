@@ -7,6 +7,7 @@
  *
  *   rib_bench [-n prefixes] [-a attribute-sets] [-o out-peers]
  *             [-I in-peers] (each announces the table with its own AS)
+ *             [-s] (instead the in peers, all AS 65001, share the table)
  *             [-i] (pull while ingesting) [-l] (out peers join after the load)
  *             [-d] (then the in peer goes down: flush + withdrawals)
  */
@@ -346,13 +347,14 @@ main(int argc, char **argv)
 	struct rib_ctx *c;
 	struct rib_peer *in, **ins;
 	unsigned nin = 1, j;
+	bool split = false;
 	struct prefix *pfx;
 	uint64_t t0, t1, t2, t3, c0, c1, c2;
 	long base_kb;
 	char ra[32], la[32];
 	int ch;
 
-	while ((ch = getopt(argc, argv, "n:a:o:I:ildp")) != -1) {
+	while ((ch = getopt(argc, argv, "n:a:o:I:ildps")) != -1) {
 		switch (ch) {
 		case 'n': n = strtoul(optarg, NULL, 10); break;
 		case 'a': nsets = (unsigned)strtoul(optarg, NULL, 10); break;
@@ -361,6 +363,7 @@ main(int argc, char **argv)
 		case 'i': inter = true; break;
 		case 'l': late = true; break;
 		case 'd': down = true; break;
+		case 's': split = true; break;
 		case 'p':
 			/* the ExpressRoute edge policy on both sides */
 			pol_in = calloc(1, sizeof(*pol_in));
@@ -376,7 +379,8 @@ main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: rib_bench [-n N] [-a sets] "
-			    "[-o peers] [-I in-peers] [-i] [-l] [-d] [-p]\n");
+			    "[-o peers] [-I in-peers] [-s] [-i] [-l] [-d] "
+			    "[-p]\n");
 			return 64;
 		}
 	}
@@ -400,7 +404,8 @@ main(int argc, char **argv)
 	for (j = 0; j < nin; j++) {
 		snprintf(ra, sizeof(ra), "10.0.%u.2", j);
 		snprintf(la, sizeof(la), "10.0.%u.1", j);
-		ins[j] = peer(c, 65001 + j, ra, la, 0x0a000002 + j, pol_in);
+		ins[j] = peer(c, split ? 65001 : 65001 + j, ra, la,
+		    0x0a000002 + j, pol_in);
 	}
 	in = ins[0];
 	out = calloc(nout, sizeof(*out));
@@ -417,13 +422,15 @@ main(int argc, char **argv)
 	}
 	t0 = mono_us();
 	c0 = cpu_us();
-	for (j = 0; j < nin; j++) {
-		if (nin > 1)
+	for (j = 0; j < (split ? 1 : nin); j++) {
+		if (nin > 1 && !split)
 			set_first_as(&m, 65001 + j);
 		for (i = 0, off = 0; off < m.len; i++) {
 			size_t len = (size_t)m.p[off + 16] << 8 | m.p[off + 17];
+			/* split: UPDATE i comes from in peer i mod nin */
+			struct rib_peer *from = split ? ins[i % nin] : ins[j];
 
-			if (rib_peer_update(ins[j], m.p + off + BGP_HDR_LEN,
+			if (rib_peer_update(from, m.p + off + BGP_HDR_LEN,
 			    len - BGP_HDR_LEN, &err) != 0) {
 				fprintf(stderr, "update %zu refused\n", i);
 				return 1;
@@ -460,6 +467,8 @@ main(int argc, char **argv)
 	printf("RSS %.1f MB (%.1f MB in huge pages), peak (VmHWM) %.1f MB, "
 	    "of which input %.1f MB\n", status_kb("VmRSS") / 1024.0,
 	    huge_kb() / 1024.0, status_kb("VmHWM") / 1024.0, base_kb / 1024.0);
+	if (split)
+		ist.pfx_accepted[BGP_FAM_V4U] = (uint32_t)cs.prefixes[BGP_FAM_V4U];
 	if (ist.pfx_accepted[BGP_FAM_V4U] != n)
 		printf("in peer: %u prefixes accepted, %u filtered by import\n",
 		    ist.pfx_accepted[BGP_FAM_V4U],
