@@ -1,8 +1,8 @@
 /*
  * xrctl resource commands (az network express-route style) talking HTTP
- * to the API role. res_main() takes the command group as argv[0]:
- *   res_main(argc - 1, argv + 1)  for  "xrctl circuit create ..."
- * The session helper's cli/xrctl.h declares the same prototype (weak).
+ * to the API role. res_main() receives xrctl's complete argv (argv[0] is
+ * the program name; global options -j and -s may precede the command
+ * group), as cli/xrctl.h specifies; it returns the exit status.
  */
 #ifndef XR_CLI_RES_H
 #define XR_CLI_RES_H

@@ -358,8 +358,20 @@ res_main(int argc, char **argv)
 	struct res_ctx c;
 	const struct res_cmd *k;
 	char verb[64];
-	int skip = 2, rc;
+	int skip = 2, rc, i = 1;
+	bool json = false;
 
+	/* xrctl's argv as is: skip the program name and global options
+	 * (-j JSON, -s SOCKET) that precede the command group */
+	while (i < argc && argv[i][0] == '-' && argv[i][1] != '-') {
+		if (strcmp(argv[i], "-j") == 0)
+			json = true;
+		else if (strcmp(argv[i], "-s") == 0)
+			i++;
+		i++;
+	}
+	argc -= i;
+	argv += i;
 	if (argc < 2 || strcmp(argv[0], "help") == 0 ||
 	    strcmp(argv[0], "--help") == 0) {
 		fputs(usage_text, argc < 1 ? stderr : stdout);
@@ -381,6 +393,8 @@ res_main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	if (parse(argc - skip, argv + skip, &o) == -1)
 		return 64;
+	if (json && opt(&o, "output") == NULL)
+		add(&o, "output", "json");
 	memset(&c, 0, sizeof(c));
 	c.o = &o;
 	c.group = argv[0];
@@ -397,8 +411,8 @@ res_main(int argc, char **argv)
 		return 64;
 	}
 	rc = k->fn(&c);
-	for (int i = 0; i < o.n; i++)
-		free(o.val[i]);
+	for (int j = 0; j < o.n; j++)
+		free(o.val[j]);
 	return c.usage_error ? 64 : rc;
 }
 
@@ -407,5 +421,5 @@ res_main(int argc, char **argv)
 __attribute__((weak)) int
 main(int argc, char **argv)
 {
-	return res_main(argc - 1, argv + 1);
+	return res_main(argc, argv);
 }
