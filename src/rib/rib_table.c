@@ -127,20 +127,38 @@ index_grow(struct rib_tab *t)
 	return 0;
 }
 
-/* Find or create the dest of prefix p; 0 on ENOMEM. */
+uint64_t
+rib_table_hash(const struct rib_tab *t, const struct prefix *p)
+{
+	return key_hash(t, p->b, p->len);
+}
+
+/* Start loading the slot of hash h: lookups of a batch then overlap. */
+void
+rib_table_prefetch(const struct rib_tab *t, uint64_t h)
+{
+	if (t->slots != NULL)
+		__builtin_prefetch(&t->slots[(uint32_t)h & t->mask]);
+}
+
 uint32_t
 rib_table_get(struct rib_tab *t, const struct prefix *p)
 {
+	return rib_table_get_h(t, p, key_hash(t, p->b, p->len));
+}
+
+/* Find or create the dest of prefix p (hash h); 0 on ENOMEM. */
+uint32_t
+rib_table_get_h(struct rib_tab *t, const struct prefix *p, uint64_t h)
+{
 	struct rib_dest *d;
 	uint32_t i, s, di;
-	uint64_t h;
 
 	if (p->af != t->af)
 		return 0;
 	if (t->slots == NULL || (t->count + 1) * 10 > (t->mask + 1) * 7)
 		if (index_grow(t) == -1)
 			return 0;
-	h = key_hash(t, p->b, p->len);
 	for (i = (uint32_t)h & t->mask; (s = t->slots[i]) != 0;
 	    i = (i + 1) & t->mask) {
 		di = s & IDX_MASK;
