@@ -24,6 +24,15 @@ struct api {
 	struct er_config	 cfg;
 	pthread_mutex_t		 lock;		/* serialises the store */
 	pthread_cond_t		 wake;		/* LRO worker */
+	/* group commit (api_txn.c) */
+	pthread_cond_t		 done;		/* a batch committed */
+	int			 waiting;	/* threads queued on lock */
+	int			 members;	/* requests in open batch */
+	bool			 txn_open;
+	uint64_t		 batch;		/* current batch number */
+	uint64_t		 committed;	/* last committed batch */
+#define API_BATCH_RING	64
+	bool			 batch_ok[API_BATCH_RING];
 	pthread_t		 worker;
 	bool			 stop;
 	struct api_token	*tokens;	/* file and environment */
@@ -44,6 +53,11 @@ void	api_tokens_free(struct api *);
  * -2 unknown token. Call with the lock held. */
 int	api_authenticate(struct api *, const char *header,
 	    struct er_principal *);
+
+/* api_txn.c: join the open batch (lock held after), leave it (unlocks);
+ * leave returns -1 when the batch failed to commit. */
+int	api_txn_enter(struct api *, uint64_t *batch);
+int	api_txn_leave(struct api *, uint64_t batch);
 
 /* api_http.c */
 int	api_http_start(struct api *, const char *listen, unsigned *port);

@@ -114,33 +114,37 @@ serve_openapi(struct api *a, struct MHD_Connection *c)
 	return rc;
 }
 
+/* One request inside a savepoint of the open batch; the lock is held. */
 static void
 run_locked(struct api *a, struct er_ctx *ctx, const struct er_req *req,
     struct er_resp *resp)
 {
-	bool write = er_is_write(req->method);
 	struct er_err err;
 
-	if (write && store_begin(a->st) != STORE_OK) {
+	if (store_savepoint(a->st) != STORE_OK) {
 		er_fail(&err, ER_E_STORE, a->st->errmsg);
 		resp->status = err.status;
 		er_err_body(&err, &resp->body);
 		return;
 	}
 	er_handle(ctx, req, resp);
-	if (!write)
-		return;
-	if (resp->status < 400 && resp->write) {
-		if (store_commit(a->st) != STORE_OK) {
-			er_resp_clear(resp);
-			er_fail(&err, ER_E_STORE, a->st->errmsg);
-			resp->status = err.status;
-			er_err_body(&err, &resp->body);
-		}
-	} else
-		store_rollback(a->st);
+	if (resp->status < 400 && resp->write)
+		store_release(a->st);
+	else
+		store_undo(a->st);
 	if (ctx->ops_started > 0)
 		pthread_cond_signal(&a->wake);
+}
+
+static void
+store_failed(struct api *a, struct er_resp *resp)
+{
+	struct er_err err;
+
+	er_resp_clear(resp);
+	er_fail(&err, ER_E_STORE, "the transaction could not be committed");
+	resp->status = err.status;
+	er_err_body(&err, &resp->body);
 }
 
 static enum MHD_Result
@@ -154,17 +158,11 @@ respond(struct api *a, struct MHD_Connection *c, const char *url,
 	struct er_ctx ctx;
 	json_error_t je;
 	enum MHD_Result rc;
+	uint64_t batch;
 	int arc;
 
 	if (strcmp(url, "/openapi.json") == 0 && strcmp(method, "GET") == 0)
 		return serve_openapi(a, c);
-	pthread_mutex_lock(&a->lock);
-	arc = api_authenticate(a, hdr(c, "Authorization"), &who);
-	pthread_mutex_unlock(&a->lock);
-	if (arc != 0) {
-		er_fail(&err, arc == -1 ? ER_E_AUTH_MISSING : ER_E_AUTH_INVALID);
-		return send_err(c, &err);
-	}
 	if (rs->too_large) {
 		er_fail(&err, ER_E_TOO_LARGE, (long long)a->max_body);
 		return send_err(c, &err);
@@ -184,15 +182,29 @@ respond(struct api *a, struct MHD_Connection *c, const char *url,
 	req.if_match = hdr(c, "If-Match");
 	req.if_none_match = hdr(c, "If-None-Match");
 	req.since = arg(c, "since");
+	memset(&resp, 0, sizeof(resp));
+	if (api_txn_enter(a, &batch) == -1) {
+		api_txn_leave(a, batch);
+		store_failed(a, &resp);
+		goto send;
+	}
+	arc = api_authenticate(a, hdr(c, "Authorization"), &who);
+	if (arc != 0) {
+		api_txn_leave(a, batch);
+		json_decref(req.body);
+		er_fail(&err, arc == -1 ? ER_E_AUTH_MISSING : ER_E_AUTH_INVALID);
+		return send_err(c, &err);
+	}
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.st = a->st;
 	ctx.cat = &a->cat;
 	ctx.cfg = &a->cfg;
 	ctx.who = who;
-	pthread_mutex_lock(&a->lock);
 	ctx.now_ms = wall_ms();
 	run_locked(a, &ctx, &req, &resp);
-	pthread_mutex_unlock(&a->lock);
+	if (api_txn_leave(a, batch) == -1 && resp.write)
+		store_failed(a, &resp);
+send:
 	json_decref(req.body);
 	rc = send_json(c, resp.status, resp.body, &resp, hdr(c, "Host"),
 	    req.api_version);
@@ -322,6 +334,7 @@ api_http_start(struct api *a, const char *listen, unsigned *port)
 	    (v6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL, on_request, a,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_done, a,
+	    MHD_OPTION_THREAD_POOL_SIZE, 4U,
 	    MHD_OPTION_CONNECTION_TIMEOUT, 30U,
 	    MHD_OPTION_CONNECTION_LIMIT, 512U,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 256U,

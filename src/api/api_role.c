@@ -51,21 +51,30 @@ worker(void *arg)
 	struct timespec ts;
 	int64_t next, now;
 
+	uint64_t batch;
+	int n;
+
 	pthread_mutex_lock(&a->lock);
 	while (!a->stop) {
+		pthread_mutex_unlock(&a->lock);
 		memset(&ctx, 0, sizeof(ctx));
 		ctx.st = a->st;
 		ctx.cat = &a->cat;
 		ctx.cfg = &a->cfg;
 		ctx.who.role = ER_ROLE_ADMIN;
-		ctx.now_ms = wall_ms();
 		next = 0;
-		if (store_begin(a->st) == STORE_OK) {
-			er_ops_complete(&ctx, &next);
-			if (store_commit(a->st) != STORE_OK)
-				log_err("api: completing operations: %s",
-				    a->st->errmsg);
+		if (api_txn_enter(a, &batch) == 0 &&
+		    store_savepoint(a->st) == STORE_OK) {
+			ctx.now_ms = wall_ms();
+			n = er_ops_complete(&ctx, &next);
+			if (n >= 0)
+				store_release(a->st);
+			else
+				store_undo(a->st);
 		}
+		if (api_txn_leave(a, batch) == -1)
+			log_err("api: completing operations failed");
+		pthread_mutex_lock(&a->lock);
 		now = wall_ms();
 		if (next == 0 || next - now > 1000)
 			next = now + 1000;
@@ -76,7 +85,7 @@ worker(void *arg)
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000;
 		}
-		if (next > now)
+		if (next > now && !a->stop)
 			pthread_cond_timedwait(&a->wake, &a->lock, &ts);
 	}
 	pthread_mutex_unlock(&a->lock);
@@ -233,6 +242,7 @@ api_role_main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	pthread_mutex_init(&a.lock, NULL);
 	pthread_cond_init(&a.wake, NULL);
+	pthread_cond_init(&a.done, NULL);
 	if (setup(&a, &o) == -1)
 		goto out;
 	if (pthread_create(&a.worker, NULL, worker, &a) != 0)

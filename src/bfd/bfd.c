@@ -7,7 +7,6 @@
  * the data behind show output.
  */
 #include <errno.h>
-#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +107,13 @@ bfd_interval_check(const char *what, uint32_t *v, char *err, size_t errlen)
 	return 0;
 }
 
+/* fe80::/10, byte-wise: struct addr is not aligned for in6_addr. */
+static bool
+bfd_linklocal(const struct addr *a)
+{
+	return a->af == AF_INET6 && a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80;
+}
+
 int
 bfd_session_conf_check(struct bfd_session_conf *c, char *err, size_t errlen)
 {
@@ -125,8 +131,8 @@ bfd_session_conf_check(struct bfd_session_conf *c, char *err, size_t errlen)
 		errf(err, errlen, "peer and local address are the same");
 		return -1;
 	}
-	if (c->peer.af == AF_INET6 && (IN6_IS_ADDR_LINKLOCAL(c->peer.b) ||
-	    IN6_IS_ADDR_LINKLOCAL(c->local.b)) && c->ifname[0] == '\0') {
+	if (c->peer.af == AF_INET6 && (bfd_linklocal(&c->peer) ||
+	    bfd_linklocal(&c->local)) && c->ifname[0] == '\0') {
 		errf(err, errlen, "IPv6 link-local addresses need an "
 		    "interface name");
 		return -1;

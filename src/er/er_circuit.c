@@ -120,33 +120,31 @@ static int
 sku_settle(struct er_op *op)
 {
 	json_t *sku = json_object_get(op->doc, "sku");
-	const char *name = er_jstr(sku, "name"), *tier = er_jstr(sku, "tier");
-	const char *fam = er_jstr(sku, "family");
-	char want[64], t[32], f[32];
+	char name[64] = "", tier[32] = "", fam[32] = "", t[32], f[32];
+	char want[96];
 
-	if (name != NULL && (tier == NULL || fam == NULL)) {
-		if (sscanf(name, "%31[^_]_%31s", t, f) != 2)
-			return er_fail(op->err, ER_E_MISSING_PROP, "sku.tier");
-		json_object_set_new(sku, "tier", json_string(t));
-		json_object_set_new(sku, "family", json_string(f));
-		if (tier != NULL && !er_streq(tier, t))
+	/* copies: the members are rewritten below */
+	snprintf(name, sizeof(name), "%s", er_jstr(sku, "name") ?: "");
+	snprintf(tier, sizeof(tier), "%s", er_jstr(sku, "tier") ?: "");
+	snprintf(fam, sizeof(fam), "%s", er_jstr(sku, "family") ?: "");
+	if (*name && sscanf(name, "%31[^_]_%31s", t, f) == 2) {
+		if (*tier && !er_streq(tier, t))
 			return er_fail(op->err, ER_E_SKU_NAME_MISMATCH, name,
-			    tier, f, name);
-		if (fam != NULL && !er_streq(fam, f))
+			    tier, *fam ? fam : f, name);
+		if (*fam && !er_streq(fam, f))
 			return er_fail(op->err, ER_E_SKU_NAME_MISMATCH, name,
 			    t, fam, name);
-		tier = er_jstr(sku, "tier");
-		fam = er_jstr(sku, "family");
+		snprintf(tier, sizeof(tier), "%s", t);
+		snprintf(fam, sizeof(fam), "%s", f);
 	}
-	if (tier == NULL)
+	if (*tier == '\0')
 		return er_fail(op->err, ER_E_MISSING_PROP, "sku.tier");
-	if (fam == NULL)
+	if (*fam == '\0')
 		return er_fail(op->err, ER_E_MISSING_PROP, "sku.family");
 	snprintf(want, sizeof(want), "%s_%s", tier, fam);
-	if (name != NULL && !er_streq(name, want))
-		return er_fail(op->err, ER_E_SKU_NAME_MISMATCH, name, tier, fam,
-		    want);
 	json_object_set_new(sku, "name", json_string(want));
+	json_object_set_new(sku, "tier", json_string(tier));
+	json_object_set_new(sku, "family", json_string(fam));
 	if (er_streq(tier, "Basic"))
 		return er_fail(op->err, ER_E_SKU_BASIC);
 	return 0;

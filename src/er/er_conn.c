@@ -73,6 +73,14 @@ conn_circuit(struct er_op *op, const char *cid, const char *key,
 			return NULL;
 		}
 		*auth = a;
+		if (er_jstr(a, "properties.connectionResourceUri") != NULL &&
+		    !er_streq(er_jstr(a, "properties.connectionResourceUri"),
+		    op->p->id)) {
+			er_fail(op->err, ER_E_AUTH_KEY_IN_USE, er_jstr(a, "name"),
+			    er_last_seg(cid), er_jstr(a,
+			    "properties.connectionResourceUri"));
+			return NULL;
+		}
 		if ((c = er_get(op->ctx, cid)) == NULL)
 			er_fail(op->err, ER_E_REF_INVALID, cid, op->p->id);
 		return c;

@@ -194,6 +194,7 @@ parse_sub(char s[MAXSEG][ER_NAME_MAX], int n, struct er_path *p)
 		return -1;
 	if (is(s[4], "expressRouteServiceProviders")) {
 		p->kind = P_CAT_PROVIDERS;
+		p->rt = &er_rt_provider;
 		return 0;
 	}
 	if (is(s[4], "bgpServiceCommunities")) {

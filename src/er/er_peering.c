@@ -161,6 +161,8 @@ static int
 ms_config(struct er_op *op, json_t *cfg, json_t *oldcfg, const char *where,
     int af)
 {
+	bool same_asn = er_jint(op->doc, "properties.peerASN", 0) ==
+	    er_jint(op->old, "properties.peerASN", -1);
 	json_t *ms = json_object_get(cfg, "microsoftPeeringConfig");
 	json_t *oms = json_object_get(oldcfg, "microsoftPeeringConfig");
 	json_t *list = json_object_get(ms, "advertisedPublicPrefixes"), *v;
@@ -186,7 +188,7 @@ ms_config(struct er_op *op, json_t *cfg, json_t *oldcfg, const char *where,
 			    s, why);
 	}
 	ostate = er_jstr(oms, "advertisedPublicPrefixesState");
-	if (oms != NULL && ostate != NULL && json_equal(list,
+	if (oms != NULL && ostate != NULL && same_asn && json_equal(list,
 	    json_object_get(oms, "advertisedPublicPrefixes")) &&
 	    er_jint(ms, "customerASN", 0) == er_jint(oms, "customerASN", 0))
 		json_object_set_new(ms, "advertisedPublicPrefixesState",
@@ -338,7 +340,7 @@ static void
 ms_complete(json_t *ms, int64_t peer_asn)
 {
 	json_t *list = json_object_get(ms, "advertisedPublicPrefixes"), *v;
-	json_t *info = json_array();
+	json_t *info;
 	int64_t asn = er_jint(ms, "customerASN", 0);
 	bool manual, doc, any_doc = false;
 	struct prefix p;
@@ -347,6 +349,7 @@ ms_complete(json_t *ms, int64_t peer_asn)
 
 	if (st == NULL || strcmp(st, "Configuring") != 0)
 		return;
+	info = json_array();
 	if (asn == 0)
 		asn = peer_asn;
 	json_array_foreach(list, i, v) {

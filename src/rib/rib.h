@@ -59,6 +59,13 @@ struct rib_policy {
 	enum rib_verdict (*export)(void *arg, struct rib_peer *to,
 	    const struct prefix *, struct rib_attr_edit *);
 	void	*arg;
+	/*
+	 * The export hook looks only at the attributes, never at the prefix
+	 * or the peer beyond what its arg says: the RIB then runs it once
+	 * per attribute set and reuses the result (a full table with a
+	 * handful of sets costs a handful of calls).
+	 */
+	bool	 export_by_attrs;
 };
 
 /* --- peers ---------------------------------------------------------------- */

@@ -159,6 +159,60 @@ export_hook(struct rib_group *g, enum bgp_fam fam, const struct prefix *pfx,
 	return RIB_OK_FINAL | fa->id;
 }
 
+static void
+hmemo_drop(struct rib *r, struct rib_hmemo *m)
+{
+	if (m->key == 0)
+		return;
+	rib_attrs_unref(r, RIB_OK_ID(m->key));
+	rib_attrs_unref(r, RIB_OK_ID(m->res));
+	memset(m, 0, sizeof(*m));
+}
+
+void
+rib_hmemo_clear(struct rib_group *g)
+{
+	unsigned i;
+
+	for (i = 0; i < RIB_XCACHE; i++)
+		hmemo_drop(g->ctx->rib, &g->hmemo[i]);
+}
+
+/*
+ * The export hook's key for standard key 'key', with a new reference, or
+ * 0 when it refuses. With policy.export_by_attrs the answer is reused for
+ * every prefix with the same attributes.
+ */
+static uint32_t
+hook_cached(struct rib_group *g, enum bgp_fam fam, const struct prefix *pfx,
+    const struct rib_attrs *a, unsigned kind, uint32_t key)
+{
+	struct rib *r = g->ctx->rib;
+	struct rib_hmemo *m = NULL;
+	uint32_t res;
+
+	if (g->key.by_attrs) {
+		m = &g->hmemo[hash_u64((uint64_t)key << 1 | fam) &
+		    (RIB_XCACHE - 1)];
+		if (m->key == key && m->fam == fam) {
+			rib_attrs_ref(r, RIB_OK_ID(m->res));
+			return m->res;
+		}
+	}
+	res = export_hook(g, fam, pfx, a, kind, key);
+	if (res == key)
+		rib_attrs_ref(r, RIB_OK_ID(key));
+	if (m == NULL)
+		return res;
+	hmemo_drop(r, m);
+	m->key = key;
+	m->res = res;
+	m->fam = (uint8_t)fam;
+	rib_attrs_ref(r, RIB_OK_ID(key));
+	rib_attrs_ref(r, RIB_OK_ID(res));
+	return res;
+}
+
 /*
  * What group g sends for dest d now: an Adj-RIB-Out key holding a new
  * reference, or 0. *excl is the member that must not get it (the
@@ -172,7 +226,7 @@ rib_export_eval(struct rib_group *g, enum bgp_fam fam, const struct prefix *pfx,
 	const struct rib_path *p;
 	const struct rib_attrs *a;
 	const struct rib_src *s;
-	uint32_t key, k2;
+	uint32_t key;
 
 	*excl = 0;
 	if (!(d->flags & RIB_DF_BEST))
@@ -196,15 +250,10 @@ rib_export_eval(struct rib_group *g, enum bgp_fam fam, const struct prefix *pfx,
 		return 0;	/* no next hop of that family to keep */
 	key = (uint32_t)s->kind << RIB_OK_KIND_SHIFT | a->id;
 	if (g->key.export_fn != NULL) {
-		if ((k2 = export_hook(g, fam, pfx, a, s->kind, key)) == 0)
+		if ((key = hook_cached(g, fam, pfx, a, s->kind, key)) == 0)
 			return 0;
-		if (k2 != key) {
-			key = k2;
-			goto out;
-		}
-	}
-	rib_attrs_ref(c->rib, a->id);
-out:
+	} else
+		rib_attrs_ref(c->rib, a->id);
 	if (s->peer != NULL && s->peer->group == g)
 		*excl = s->id;
 	return key;

@@ -42,6 +42,7 @@ gkey_of(const struct rib_peer *m, struct rib_gkey *k)
 	k->nh6 = rib_peer_nh_self(m, BGP_FAM_V6U, &a);
 	k->export_fn = m->conf.policy.export;
 	k->export_arg = m->conf.policy.arg;
+	k->by_attrs = k->export_fn != NULL && m->conf.policy.export_by_attrs;
 }
 
 static bool
@@ -51,7 +52,8 @@ gkey_eq(const struct rib_gkey *a, const struct rib_gkey *b)
 	    a->ebgp == b->ebgp && a->as4 == b->as4 &&
 	    a->ext_msg == b->ext_msg && a->nh4 == b->nh4 &&
 	    a->nh6 == b->nh6 && a->export_fn == b->export_fn &&
-	    (a->export_fn == NULL || a->export_arg == b->export_arg);
+	    (a->export_fn == NULL || (a->export_arg == b->export_arg &&
+	    a->by_attrs == b->by_attrs));
 }
 
 static struct rib_peer *
@@ -140,9 +142,10 @@ rib_group_destroy(struct rib_group *g, bool release)
 		g->qhead = b->next;
 		blk_free(b);
 	}
-	if (release)
+	if (release) {
 		rib_xcache_clear(g);
-	else
+		rib_hmemo_clear(g);
+	} else
 		for (i = 0; i < RIB_XCACHE; i++)
 			free(g->xcache[i].bytes);
 	free(g);
@@ -501,6 +504,7 @@ rib_group_advance(struct rib_peer *m)
 void
 rib_group_rescan(struct rib_group *g)
 {
+	rib_hmemo_clear(g);
 	g->scanning = true;
 	g->sfam = 0;
 	g->sidx = 1;
@@ -527,6 +531,7 @@ rib_group_split(struct rib_peer *m)
 	gkey_of(m, &k);
 	if (g->nmembers == 1) {
 		rib_xcache_clear(g);
+		rib_hmemo_clear(g);
 		g->key = k;
 		g->enc.as4 = k.as4;
 		g->enc.ext_msg = k.ext_msg;

@@ -5,16 +5,61 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "rib/rib_priv.h"
 
 #define RIB_VMIN	16	/* first allocation of chunk 0, in elements */
+
+void *
+rib_big_alloc(size_t len)
+{
+	uint8_t *p, *a;
+	size_t lead;
+
+	if (len < RIB_HUGE)
+		return calloc(1, len);
+	len = (len + RIB_HUGE - 1) & ~(size_t)(RIB_HUGE - 1);
+	/* over-allocate to cut a 2 MB aligned piece out of it */
+	p = mmap(NULL, len + RIB_HUGE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	a = (uint8_t *)(((uintptr_t)p + RIB_HUGE - 1) &
+	    ~(uintptr_t)(RIB_HUGE - 1));
+	lead = (size_t)(a - p);
+	if (lead > 0)
+		munmap(p, lead);
+	munmap(a + len, RIB_HUGE - lead);
+	(void)madvise(a, len, MADV_HUGEPAGE);	/* a hint: fine if refused */
+	return a;
+}
+
+void
+rib_big_free(void *p, size_t len)
+{
+	if (p == NULL)
+		return;
+	if (len < RIB_HUGE) {
+		free(p);
+		return;
+	}
+	len = (len + RIB_HUGE - 1) & ~(size_t)(RIB_HUGE - 1);
+	munmap(p, len);
+}
 
 void
 rib_vec_init(struct rib_vec *v, uint32_t elsize)
 {
 	memset(v, 0, sizeof(*v));
 	v->elsize = elsize;
+	v->per = RIB_HUGE / elsize;
+}
+
+static size_t
+chunk_bytes(const struct rib_vec *v)
+{
+	return (size_t)v->per * v->elsize;
 }
 
 void
@@ -22,8 +67,12 @@ rib_vec_free(struct rib_vec *v)
 {
 	uint32_t i;
 
-	for (i = 0; i < v->nchunks; i++)
-		free(v->chunks[i]);
+	for (i = 0; i < v->nchunks; i++) {
+		if (i == 0 && v->cap0 < v->per)
+			free(v->chunks[0]);
+		else
+			rib_big_free(v->chunks[i], RIB_HUGE);
+	}
 	free(v->chunks);
 	v->chunks = NULL;
 	v->nchunks = 0;
@@ -38,11 +87,12 @@ rib_vec_mem(const struct rib_vec *v)
 
 	for (i = 0; i < v->nchunks; i++)
 		if (v->chunks[i] != NULL)
-			n += (size_t)(i == 0 ? v->cap0 : RIB_VCHUNK) * v->elsize;
+			n += i == 0 && v->cap0 < v->per ?
+			    (size_t)v->cap0 * v->elsize : RIB_HUGE;
 	return n;
 }
 
-/* Grow chunk 0 so that it holds element i. */
+/* Grow chunk 0 so that it holds element i; at full size it is huge. */
 static int
 vec_grow0(struct rib_vec *v, uint32_t i)
 {
@@ -51,13 +101,21 @@ vec_grow0(struct rib_vec *v, uint32_t i)
 
 	while (ncap <= i)
 		ncap *= 2;
-	if (ncap > RIB_VCHUNK)
-		ncap = RIB_VCHUNK;
-	p = realloc(v->chunks[0], (size_t)ncap * v->elsize);
-	if (p == NULL)
-		return -1;
-	memset(p + (size_t)v->cap0 * v->elsize, 0,
-	    (size_t)(ncap - v->cap0) * v->elsize);
+	if (ncap * 2 > v->per)
+		ncap = v->per;
+	if (ncap == v->per) {
+		if ((p = rib_big_alloc(RIB_HUGE)) == NULL)
+			return -1;
+		if (v->chunks[0] != NULL)
+			memcpy(p, v->chunks[0], (size_t)v->cap0 * v->elsize);
+		free(v->chunks[0]);
+	} else {
+		p = realloc(v->chunks[0], (size_t)ncap * v->elsize);
+		if (p == NULL)
+			return -1;
+		memset(p + (size_t)v->cap0 * v->elsize, 0,
+		    (size_t)(ncap - v->cap0) * v->elsize);
+	}
 	v->chunks[0] = p;
 	v->cap0 = ncap;
 	return 0;
@@ -66,7 +124,7 @@ vec_grow0(struct rib_vec *v, uint32_t i)
 void *
 rib_vec_get(struct rib_vec *v, uint32_t i)
 {
-	uint32_t c = i >> RIB_VSHIFT, n;
+	uint32_t c = i / v->per, n;
 	uint8_t **np;
 
 	if (c >= v->nchunks) {
@@ -85,10 +143,11 @@ rib_vec_get(struct rib_vec *v, uint32_t i)
 			return NULL;
 	} else {
 		/* a later chunk exists only once chunk 0 is full size */
-		if (v->cap0 < RIB_VCHUNK && vec_grow0(v, RIB_VCHUNK - 1) == -1)
+		if (v->cap0 < v->per && vec_grow0(v, v->per - 1) == -1)
 			return NULL;
 		if (v->chunks[c] == NULL &&
-		    (v->chunks[c] = calloc(RIB_VCHUNK, v->elsize)) == NULL)
+		    (v->chunks[c] = rib_big_alloc(chunk_bytes(v) < RIB_HUGE ?
+		    RIB_HUGE : chunk_bytes(v))) == NULL)
 			return NULL;
 	}
 	return rib_vec_at(v, i);

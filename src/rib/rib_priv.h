@@ -26,20 +26,28 @@
 
 /* --- chunked vectors, slabs, queues (rib_mem.c) ---------------------------- */
 
-#define RIB_VSHIFT	14
-#define RIB_VCHUNK	(1u << RIB_VSHIFT)
-#define RIB_VMASK	(RIB_VCHUNK - 1)
+/*
+ * Big arrays live in 2 MB chunks backed by transparent huge pages: a
+ * full table touches a few dozen pages instead of tens of thousands, which
+ * matters most under virtualisation where TLB misses and page faults are
+ * expensive.
+ */
+#define RIB_HUGE	(2u << 20)
+
+void	*rib_big_alloc(size_t);		/* zeroed; huge pages if >= 2 MB */
+void	 rib_big_free(void *, size_t);
 
 /*
  * Elements addressed by a 32-bit index, zero-filled when first touched.
  * Chunk 0 grows by doubling from a few elements so that thousands of small
- * routing contexts stay small; later chunks are allocated whole.
+ * routing contexts stay small; later chunks are whole 2 MB huge pages.
  */
 struct rib_vec {
 	uint8_t		**chunks;
 	uint32_t	 nchunks;
 	uint32_t	 cap0;		/* elements in chunk 0 */
 	uint32_t	 elsize;
+	uint32_t	 per;		/* elements per chunk */
 };
 
 void	 rib_vec_init(struct rib_vec *, uint32_t elsize);
@@ -52,19 +60,21 @@ size_t	 rib_vec_mem(const struct rib_vec *);
 static inline void *
 rib_vec_peek(const struct rib_vec *v, uint32_t i)
 {
-	uint32_t c = i >> RIB_VSHIFT;
+	uint32_t c = i / v->per;
 
 	if (c >= v->nchunks || v->chunks[c] == NULL ||
 	    (c == 0 && i >= v->cap0))
 		return NULL;
-	return v->chunks[c] + (size_t)(i & RIB_VMASK) * v->elsize;
+	return v->chunks[c] + (size_t)(i - c * v->per) * v->elsize;
 }
 
 /* Element i that is known to exist. */
 static inline void *
 rib_vec_at(const struct rib_vec *v, uint32_t i)
 {
-	return v->chunks[i >> RIB_VSHIFT] + (size_t)(i & RIB_VMASK) * v->elsize;
+	uint32_t c = i / v->per;
+
+	return v->chunks[c] + (size_t)(i - c * v->per) * v->elsize;
 }
 
 /*
@@ -236,6 +246,7 @@ struct rib_gkey {
 	void		*export_arg;
 	enum rib_verdict (*export_fn)(void *, struct rib_peer *,
 	    const struct prefix *, struct rib_attr_edit *);
+	bool		 by_attrs;	/* export hook result per attr set */
 };
 
 /* Encoded attributes for one Adj-RIB-Out key, cached per group. */
@@ -248,6 +259,13 @@ struct rib_xattr {
 	uint8_t		*bytes;
 };
 #define RIB_XCACHE	256
+
+/* Export hook result per standard key (policy.export_by_attrs). */
+struct rib_hmemo {
+	uint32_t	 key;		/* standard key, held */
+	uint32_t	 res;		/* resulting key, held; 0 = rejected */
+	uint8_t		 fam;
+};
 
 /* A block of encoded messages shared by the members of a group. */
 struct rib_blk {
@@ -290,6 +308,7 @@ struct rib_group {
 	size_t		 qbytes;
 	bool		 stalled;
 	struct rib_xattr xcache[RIB_XCACHE];
+	struct rib_hmemo hmemo[RIB_XCACHE];
 };
 
 /* --- peers ------------------------------------------------------------------ */
@@ -402,9 +421,12 @@ struct rib {
 	struct wbuf	 tmp;		/* export attribute building */
 	struct rib_attr_edit *edit;
 	struct rib_batch batch;
+	/* last import hook rewrite: input set -> result (both held) */
+	uint32_t	 imemo_post, imemo_res;
 	/* members to wake up when the current API call returns */
 	struct rib_peer	*wake;
 	int		 depth;
+	uint32_t	 now_sec;	/* rib_now_sec(), per API call */
 };
 
 /* --- function prototypes ---------------------------------------------------- */
@@ -422,6 +444,8 @@ void	 rib_attr_init(struct rib *);
 void	 rib_attr_fini(struct rib *);
 struct rib_attrs *rib_attrs_intern(struct rib *, const struct bgp_pattrs *,
 	    uint8_t flags);
+bool	 rib_attrs_match(const struct rib_attrs *, const struct bgp_pattrs *,
+	    uint8_t flags);
 void	 rib_attrs_ref(struct rib *, uint32_t id);
 void	 rib_attrs_unref(struct rib *, uint32_t id);
 static inline struct rib_attrs *
@@ -437,6 +461,9 @@ void	 rib_table_init(struct rib_tab *, enum bgp_fam);
 void	 rib_table_fini(struct rib_tab *);
 uint32_t rib_table_find(const struct rib_tab *, const struct prefix *);
 uint32_t rib_table_get(struct rib_tab *, const struct prefix *);
+uint32_t rib_table_get_h(struct rib_tab *, const struct prefix *, uint64_t h);
+uint64_t rib_table_hash(const struct rib_tab *, const struct prefix *);
+void	 rib_table_prefetch(const struct rib_tab *, uint64_t h);
 void	 rib_table_release(struct rib_tab *, uint32_t idx);
 void	 rib_dest_prefix(const struct rib_tab *, const struct rib_dest *,
 	    struct prefix *);
@@ -472,6 +499,9 @@ void	 rib_decide(struct rib_ctx *, struct rib_tab *, uint32_t idx,
 int	 rib_path_set(struct rib_ctx *, struct rib_tab *,
 	    const struct prefix *, struct rib_src *, uint32_t in, uint32_t out,
 	    uint8_t reason);
+int	 rib_path_set_h(struct rib_ctx *, struct rib_tab *,
+	    const struct prefix *, uint64_t h, struct rib_src *, uint32_t in,
+	    uint32_t out, uint8_t reason);
 bool	 rib_path_del(struct rib_ctx *, struct rib_tab *,
 	    const struct prefix *, struct rib_src *);
 void	 rib_path_unlink_src(struct rib_ctx *, struct rib_tab *,
@@ -500,6 +530,7 @@ bool	 rib_export_view(struct rib_group *, enum bgp_fam, uint32_t key,
 bool	 rib_peer_nh_self(const struct rib_peer *, enum bgp_fam,
 	    struct addr *);
 void	 rib_xcache_clear(struct rib_group *);
+void	 rib_hmemo_clear(struct rib_group *);
 
 /* rib_group.c */
 void	 rib_group_join(struct rib_peer *);

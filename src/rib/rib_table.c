@@ -31,7 +31,8 @@ void
 rib_table_fini(struct rib_tab *t)
 {
 	rib_slab_free(&t->dests);
-	free(t->slots);
+	if (t->slots != NULL)
+		rib_big_free(t->slots, ((size_t)t->mask + 1) * sizeof(uint32_t));
 	t->slots = NULL;
 	t->mask = 0;
 	t->count = 0;
@@ -44,6 +45,15 @@ rib_table_mem(const struct rib_tab *t)
 	return rib_vec_mem(&t->dests.v) +
 	    (t->slots ? (size_t)(t->mask + 1) * sizeof(uint32_t) : 0);
 }
+
+/*
+ * A slot holds the dest index (25 bits) and 7 bits of the key's hash, so
+ * probing past other keys rarely has to read their dest.
+ */
+#define IDX_BITS	25
+#define IDX_MASK	((1u << IDX_BITS) - 1)
+#define SLOT(di, h)	((uint32_t)((h) >> 57) << IDX_BITS | (di))
+#define TAG_OK(s, h)	(((s) >> IDX_BITS) == (uint32_t)((h) >> 57))
 
 static uint64_t
 key_hash(const struct rib_tab *t, const uint8_t *a, uint8_t len)
@@ -71,63 +81,98 @@ dest_is(const struct rib_tab *t, const struct rib_dest *d,
 uint32_t
 rib_table_find(const struct rib_tab *t, const struct prefix *p)
 {
-	uint32_t i, di;
+	uint32_t i, s, di;
+	uint64_t h;
 
 	if (t->slots == NULL || p->af != t->af)
 		return 0;
-	for (i = (uint32_t)key_hash(t, p->b, p->len) & t->mask;
-	    (di = t->slots[i]) != 0; i = (i + 1) & t->mask)
-		if (dest_is(t, rib_dest_at(t, di), p))
+	h = key_hash(t, p->b, p->len);
+	for (i = (uint32_t)h & t->mask; (s = t->slots[i]) != 0;
+	    i = (i + 1) & t->mask) {
+		di = s & IDX_MASK;
+		if (TAG_OK(s, h) && dest_is(t, rib_dest_at(t, di), p))
 			return di;
+	}
 	return 0;
 }
 
+/*
+ * Double the index. Dests are read in slab order (sequential memory), not
+ * in slot order, so a rehash costs one hash and one random write each.
+ */
 static int
 index_grow(struct rib_tab *t)
 {
-	uint32_t nsize = t->slots ? (t->mask + 1) * 2 : 16, i, j, di;
-	uint32_t *ns = calloc(nsize, sizeof(uint32_t));
+	uint32_t nsize = t->slots ? (t->mask + 1) * 2 : 16, i, j;
+	uint32_t *ns = rib_big_alloc((size_t)nsize * sizeof(uint32_t));
+	const struct rib_dest *d;
+	uint64_t h;
 
 	if (ns == NULL)
 		return -1;
-	for (i = 0; t->slots && i <= t->mask; i++) {
-		if ((di = t->slots[i]) == 0)
+	for (i = 1; t->slots && i < t->dests.hwm; i++) {
+		d = rib_dest_at(t, i);
+		if (d->flags & RIB_DF_FREE)
 			continue;
-		for (j = (uint32_t)dest_hash(t, rib_dest_at(t, di)) &
-		    (nsize - 1); ns[j]; j = (j + 1) & (nsize - 1))
+		h = dest_hash(t, d);
+		for (j = (uint32_t)h & (nsize - 1); ns[j];
+		    j = (j + 1) & (nsize - 1))
 			;
-		ns[j] = di;
+		ns[j] = SLOT(i, h);
 	}
-	free(t->slots);
+	if (t->slots != NULL)
+		rib_big_free(t->slots, ((size_t)t->mask + 1) * sizeof(uint32_t));
 	t->slots = ns;
 	t->mask = nsize - 1;
 	return 0;
 }
 
-/* Find or create the dest of prefix p; 0 on ENOMEM. */
+uint64_t
+rib_table_hash(const struct rib_tab *t, const struct prefix *p)
+{
+	return key_hash(t, p->b, p->len);
+}
+
+/* Start loading the slot of hash h: lookups of a batch then overlap. */
+void
+rib_table_prefetch(const struct rib_tab *t, uint64_t h)
+{
+	if (t->slots != NULL)
+		__builtin_prefetch(&t->slots[(uint32_t)h & t->mask]);
+}
+
 uint32_t
 rib_table_get(struct rib_tab *t, const struct prefix *p)
 {
+	return rib_table_get_h(t, p, key_hash(t, p->b, p->len));
+}
+
+/* Find or create the dest of prefix p (hash h); 0 on ENOMEM. */
+uint32_t
+rib_table_get_h(struct rib_tab *t, const struct prefix *p, uint64_t h)
+{
 	struct rib_dest *d;
-	uint32_t i, di;
-	uint64_t h;
+	uint32_t i, s, di;
 
 	if (p->af != t->af)
 		return 0;
 	if (t->slots == NULL || (t->count + 1) * 10 > (t->mask + 1) * 7)
 		if (index_grow(t) == -1)
 			return 0;
-	h = key_hash(t, p->b, p->len);
-	for (i = (uint32_t)h & t->mask; (di = t->slots[i]) != 0;
-	    i = (i + 1) & t->mask)
-		if (dest_is(t, rib_dest_at(t, di), p))
+	for (i = (uint32_t)h & t->mask; (s = t->slots[i]) != 0;
+	    i = (i + 1) & t->mask) {
+		di = s & IDX_MASK;
+		if (TAG_OK(s, h) && dest_is(t, rib_dest_at(t, di), p))
 			return di;
+	}
+	if (t->dests.hwm > IDX_MASK && t->dests.freelist == 0)
+		return 0;	/* 32M prefixes in one family of one context */
 	if ((di = rib_slab_alloc(&t->dests)) == 0)
 		return 0;
 	d = rib_dest_at(t, di);
 	d->len = p->len;
 	memcpy(d->key, p->b, t->alen);
-	t->slots[i] = di;
+	t->slots[i] = SLOT(di, h);
 	t->count++;
 	return di;
 }
@@ -141,8 +186,8 @@ rib_table_release(struct rib_tab *t, uint32_t di)
 
 	if (d->paths != 0 || d->refs != 0 || (d->flags & RIB_DF_FREE))
 		fatal_bug("rib: releasing a dest still in use");
-	for (i = (uint32_t)dest_hash(t, d) & t->mask; t->slots[i] != di;
-	    i = (i + 1) & t->mask)
+	for (i = (uint32_t)dest_hash(t, d) & t->mask;
+	    (t->slots[i] & IDX_MASK) != di; i = (i + 1) & t->mask)
 		if (t->slots[i] == 0)
 			fatal_bug("rib: dest not in its index");
 	j = i;
@@ -153,7 +198,7 @@ rib_table_release(struct rib_tab *t, uint32_t di)
 			if (t->slots[j] == 0)
 				goto done;
 			k = (uint32_t)dest_hash(t, rib_dest_at(t,
-			    t->slots[j])) & t->mask;
+			    t->slots[j] & IDX_MASK)) & t->mask;
 			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
 				continue;
 			break;

@@ -59,6 +59,11 @@ struct store_ops {
 	int	(*begin)(struct store *);
 	int	(*commit)(struct store *);
 	void	(*rollback)(struct store *);
+	/* Nested unit inside a transaction (one API request of a group
+	 * commit): release keeps its changes, undo drops only them. */
+	int	(*savepoint)(struct store *);
+	int	(*release)(struct store *);
+	void	(*undo)(struct store *);
 	int	(*get)(struct store *, const char *id, struct store_rec *);
 	int	(*find_ukey)(struct store *, const char *type, const char *ukey,
 		    struct store_rec *);
@@ -111,6 +116,21 @@ static inline void
 store_rollback(struct store *s)
 {
 	s->ops->rollback(s);
+}
+static inline int
+store_savepoint(struct store *s)
+{
+	return s->ops->savepoint(s);
+}
+static inline int
+store_release(struct store *s)
+{
+	return s->ops->release(s);
+}
+static inline void
+store_undo(struct store *s)
+{
+	s->ops->undo(s);
 }
 static inline int
 store_get(struct store *s, const char *id, struct store_rec *r)

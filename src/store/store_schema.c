@@ -95,7 +95,7 @@ store_schema_setup(sqlite3 *db)
 	return exec_all(db,
 	    "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = FULL;"
-	    "PRAGMA foreign_keys = ON;"
+	    "PRAGMA foreign_keys = ON;" "PRAGMA wal_autocheckpoint = 0;"
 	    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);");
 }
 

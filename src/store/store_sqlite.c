@@ -8,22 +8,29 @@
  * the WAL is written before COMMIT returns). The price is one fsync per
  * write transaction.
  *
+ * Checkpoints (copying the WAL back into the database file) run in a
+ * background thread on a second connection, PASSIVE, every 200 ms; the
+ * automatic checkpoint that SQLite would otherwise run inside some commit
+ * is off, so no request pays for a checkpoint's fsync of the main file.
+ *
  * Every statement is prepared once at open and bound per call; no SQL text
  * is ever built from data. The change feed is written by triggers, so a
  * cascade delete of children is recorded like any other change.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/log.h"
 #include "store/store.h"
 #include "store/store_schema.h"
 
 enum {
-	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_GET, Q_UKEY, Q_PUT, Q_DEL,
+	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_UNDO, Q_GET, Q_UKEY, Q_PUT, Q_DEL,
 	Q_CHILDREN, Q_CHILDREN_ANY, Q_TYPE, Q_TYPE_SUB, Q_IDX, Q_CHANGES,
 	Q_COUNTER, Q_COUNT, Q_COUNT_JSON, Q_MAX
 };
@@ -32,6 +39,9 @@ static const char *const sqlite_q[Q_MAX] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
+	[Q_SAVEPOINT] = "SAVEPOINT req",
+	[Q_RELEASE] = "RELEASE req",
+	[Q_UNDO] = "ROLLBACK TO req",
 	[Q_GET] = "SELECT id, type, parent, sub, ukey, idx, doc FROM resources"
 	    " WHERE key = ?1",
 	[Q_UKEY] = "SELECT id, type, parent, sub, ukey, idx, doc FROM resources"
@@ -67,7 +77,47 @@ struct store_sqlite {
 	sqlite3		*db;
 	sqlite3_stmt	*q[Q_MAX];
 	bool		 in_txn;
+	/* checkpointer */
+	char		*path;
+	pthread_t	 ckpt;
+	pthread_mutex_t	 ckpt_mtx;
+	pthread_cond_t	 ckpt_cv;
+	bool		 ckpt_run, ckpt_stop;
 };
+
+static void *
+checkpointer(void *arg)
+{
+	struct store_sqlite *x = arg;
+	sqlite3 *db;
+	struct timespec ts;
+	int nlog, nckpt;
+
+	if (sqlite3_open_v2(x->path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		log_err("store: checkpointer: %s", sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, 1000);
+	pthread_mutex_lock(&x->ckpt_mtx);
+	while (!x->ckpt_stop) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 200 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&x->ckpt_cv, &x->ckpt_mtx, &ts);
+		pthread_mutex_unlock(&x->ckpt_mtx);
+		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+		    &nlog, &nckpt);
+		pthread_mutex_lock(&x->ckpt_mtx);
+	}
+	pthread_mutex_unlock(&x->ckpt_mtx);
+	sqlite3_close(db);
+	return NULL;
+}
 
 static struct store_sqlite *
 ss(struct store *s)
@@ -192,6 +242,25 @@ sq_rollback(struct store *s)
 	if (ss(s)->in_txn)
 		sq_simple(s, Q_ROLLBACK, "rollback");
 	ss(s)->in_txn = false;
+}
+
+static int
+sq_savepoint(struct store *s)
+{
+	return sq_simple(s, Q_SAVEPOINT, "savepoint");
+}
+
+static int
+sq_release(struct store *s)
+{
+	return sq_simple(s, Q_RELEASE, "release");
+}
+
+static void
+sq_undo(struct store *s)
+{
+	sq_simple(s, Q_UNDO, "rollback to");
+	sq_simple(s, Q_RELEASE, "release");
 }
 
 static int
@@ -425,6 +494,16 @@ sq_close(struct store *s)
 
 	if (x == NULL)
 		return;
+	if (x->ckpt_run) {
+		pthread_mutex_lock(&x->ckpt_mtx);
+		x->ckpt_stop = true;
+		pthread_cond_signal(&x->ckpt_cv);
+		pthread_mutex_unlock(&x->ckpt_mtx);
+		pthread_join(x->ckpt, NULL);
+	}
+	sqlite3_wal_checkpoint_v2(x->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+	    NULL, NULL);
+	free(x->path);
 	for (int i = 0; i < Q_MAX; i++)
 		sqlite3_finalize(x->q[i]);
 	sqlite3_close(x->db);
@@ -437,6 +516,9 @@ static const struct store_ops sqlite_ops = {
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
+	.savepoint = sq_savepoint,
+	.release = sq_release,
+	.undo = sq_undo,
 	.get = sq_get,
 	.find_ukey = sq_find_ukey,
 	.put = sq_put,
@@ -482,6 +564,11 @@ store_open_sqlite(const char *path, struct store **out)
 			return STORE_ERR;
 		}
 	}
+	pthread_mutex_init(&x->ckpt_mtx, NULL);
+	pthread_cond_init(&x->ckpt_cv, NULL);
+	if ((x->path = strdup(path)) != NULL &&
+	    pthread_create(&x->ckpt, NULL, checkpointer, x) == 0)
+		x->ckpt_run = true;
 	*out = &x->s;
 	return STORE_OK;
 }

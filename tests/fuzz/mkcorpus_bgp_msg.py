@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Write the seed corpus for fuzz_bgp_msg: a dozen valid BGP messages
 built field by field per RFC 4271/4760/6793/8203 (not captured traffic).
-Run from the top of the tree: tests/fuzz/mkcorpus_bgp_msg.py"""
+Run from the top of the tree: tests/fuzz/mkcorpus_bgp_msg.py
+The regress_* files beside them are fuzzer finds kept as seeds."""
 import os
 import struct
 

@@ -525,6 +525,74 @@ test_export_hook(void)
 	world_free(&w);
 }
 
+static int hook_calls;
+
+static enum rib_verdict
+count_hook(void *arg, struct rib_peer *to, const struct prefix *p,
+    struct rib_attr_edit *e)
+{
+	int *prepends = arg;
+	size_t l = e->a.aspath_len;
+
+	hook_calls++;
+	/* prepend our AS 'prepends' more times (path is one SEQUENCE) */
+	if (*prepends > 0 && l >= 2 && l + 4 * (size_t)*prepends <=
+	    sizeof(e->buf)) {
+		memcpy(e->buf, e->a.aspath, l);
+		memmove(e->buf + 2 + 4 * *prepends, e->buf + 2, l - 2);
+		for (int k = 0; k < *prepends; k++)
+			memcpy(e->buf + 2 + 4 * k, e->a.aspath + 2, 4);
+		e->buf[1] = (uint8_t)(e->buf[1] + *prepends);
+		e->a.aspath = e->buf;
+		e->a.aspath_len = (uint16_t)(l + 4 * (size_t)*prepends);
+	}
+	return RIB_ACCEPT;
+}
+
+static void
+test_export_by_attrs(void)
+{
+	struct world w;
+	struct rib_peer_conf conf;
+	struct tattrs x;
+	struct prefix p[100];
+	uint32_t p1[] = { 65001 };
+	char buf[32];
+	int i, prepends = 1;
+
+	world_init(&w);
+	world_pull(&w);
+	conf = *rib_peer_conf(w.b.p);
+	conf.policy.export = count_hook;
+	conf.policy.arg = &prepends;
+	conf.policy.export_by_attrs = true;
+	rib_peer_set_conf(w.b.p, &conf);
+	world_pull(&w);
+	for (i = 0; i < 100; i++) {
+		snprintf(buf, sizeof(buf), "10.9.%d.0/24", i);
+		p[i] = P(buf);
+	}
+	ta_init(&x, p1, 1, "10.0.0.2");
+	hook_calls = 0;
+	rib_peer_apply(w.a.p, BGP_FAM_V4U, &x.a, p, 100, NULL, 0);
+	world_pull(&w);
+	T_EQ(hook_calls, 1);
+	T_EQ(w.rb->n, 100);
+	T_STREQ(path_of(rx_get(w.rb, "10.9.42.0/24")), "65000 65000 65001");
+	T_CHECK(nh_is(rx_get(w.rb, "10.9.42.0/24"), "10.0.1.1"));
+	/* policy edited behind the same hook: re-run, once again */
+	prepends = 2;
+	hook_calls = 0;
+	w.rb->nann = 0;
+	rib_peer_reexport(w.b.p);
+	world_pull(&w);
+	T_EQ(hook_calls, 1);
+	T_EQ(w.rb->nann, 100);
+	T_STREQ(path_of(rx_get(w.rb, "10.9.42.0/24")),
+	    "65000 65000 65000 65001");
+	world_free(&w);
+}
+
 static void
 test_flush_slices(void)
 {
@@ -601,6 +669,7 @@ main(void)
 	T_RUN(test_late_joiner);
 	T_RUN(test_fanout_shared);
 	T_RUN(test_export_hook);
+	T_RUN(test_export_by_attrs);
 	T_RUN(test_flush_slices);
 	return t_done();
 }
