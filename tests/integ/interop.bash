@@ -175,8 +175,11 @@ io_routes() {
 }
 
 io_withdraw() {
+  local before=absent after=present
+  xr_has_route 10.20.0.0/16 10.99.0.2 && before=present
   peer_withdraw
-  io_wait 20 xr_no_route 10.20.0.0/16; io_ok 7 $?
+  io_wait 20 xr_no_route 10.20.0.0/16 && after=absent
+  io_eq 7 "$before/$after" present/absent
   peer_announce
   io_wait 20 xr_has_route 10.20.0.0/16 10.99.0.2; io_ok 8 $?
 }

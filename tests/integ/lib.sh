@@ -289,7 +289,7 @@ xr_built() { [ -x "$XR_BUILD/xrouted" ] && [ -x "$XR_BUILD/xrctl" ]; }
 start_xrouted() {
   local ns=$1 dir=$2
   XR_SOCK=$dir/xrouted.sock
-  ip netns exec "$ns" "$XR_BUILD/xrouted" -d -f "$dir/xrouted.conf" \
+  ip netns exec "$ns" "$XR_BUILD/xrouted" -d ${XR_ARGS:-} -f "$dir/xrouted.conf" \
     -s "$XR_SOCK" >"$dir/xrouted.log" 2>&1 &
   XR_PID=$!
   on_exit_kill $XR_PID
