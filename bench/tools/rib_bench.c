@@ -9,6 +9,7 @@
  *             [-I in-peers] (each announces the table with its own AS)
  *             [-s] (instead the in peers, all AS 65001, share the table)
  *             [-i] (pull while ingesting) [-l] (out peers join after the load)
+ *             [-w] (then the in peer withdraws everything)
  *             [-d] (then the in peer goes down: flush + withdrawals)
  */
 #include <getopt.h>
@@ -217,6 +218,52 @@ gen_updates(struct msgs *m, const struct prefix *pfx, size_t n,
 	free(set);
 }
 
+/* Withdrawals of every prefix, packed, in the announcement order. */
+static void
+gen_withdraws(struct msgs *m, const struct msgs *ann)
+{
+	struct bgp_encode_ctx e = { .as4 = true };
+	struct prefix *v = NULL;
+	struct bgp_update u;
+	struct bgp_err err;
+	struct rbuf r;
+	size_t cap = 0, n = 0, off, len, i;
+	struct bgp_decode_ctx dc = { .as4 = true, .ebgp = true,
+	    .fams = BGP_FAM_BIT(BGP_FAM_V4U) };
+	struct wbuf w;
+	int k;
+
+	dc.scratch = malloc(4 * BGP_MAX_EXT_MSG);
+	dc.scratch_len = 4 * BGP_MAX_EXT_MSG;
+	for (off = 0; off < ann->len; off += len) {
+		len = (size_t)ann->p[off + 16] << 8 | ann->p[off + 17];
+		if (bgp_update_decode(ann->p + off + BGP_HDR_LEN,
+		    len - BGP_HDR_LEN, &dc, &u, &err) != 0)
+			exit(1);
+		r = u.nlri;
+		for (;;) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 1 << 16;
+				v = realloc(v, cap * sizeof(*v));
+			}
+			if (bgp_nlri_next(&r, BGP_FAM_V4U, &v[n]) != 1)
+				break;
+			n++;
+		}
+	}
+	wbuf_init(&w, 1 << 20, (size_t)1 << 33);
+	for (i = 0; i < n; i += (size_t)k) {
+		k = bgp_withdraw_pack(&w, &e, BGP_FAM_V4U, v + i, n - i);
+		if (k <= 0)
+			exit(1);
+		m->n++;
+	}
+	m->p = w.p;
+	m->len = w.len;
+	free(v);
+	free(dc.scratch);
+}
+
 static void
 nop_wakeup(void *o)
 {
@@ -347,14 +394,14 @@ main(int argc, char **argv)
 	struct rib_ctx *c;
 	struct rib_peer *in, **ins;
 	unsigned nin = 1, j;
-	bool split = false;
+	bool split = false, wdraw = false;
 	struct prefix *pfx;
 	uint64_t t0, t1, t2, t3, c0, c1, c2;
 	long base_kb;
 	char ra[32], la[32];
 	int ch;
 
-	while ((ch = getopt(argc, argv, "n:a:o:I:ildps")) != -1) {
+	while ((ch = getopt(argc, argv, "n:a:o:I:ildpsw")) != -1) {
 		switch (ch) {
 		case 'n': n = strtoul(optarg, NULL, 10); break;
 		case 'a': nsets = (unsigned)strtoul(optarg, NULL, 10); break;
@@ -364,6 +411,7 @@ main(int argc, char **argv)
 		case 'l': late = true; break;
 		case 'd': down = true; break;
 		case 's': split = true; break;
+		case 'w': wdraw = true; break;
 		case 'p':
 			/* the ExpressRoute edge policy on both sides */
 			pol_in = calloc(1, sizeof(*pol_in));
@@ -380,7 +428,7 @@ main(int argc, char **argv)
 		default:
 			fprintf(stderr, "usage: rib_bench [-n N] [-a sets] "
 			    "[-o peers] [-I in-peers] [-s] [-i] [-l] [-d] "
-			    "[-p]\n");
+			    "[-p] [-w]\n");
 			return 64;
 		}
 	}
@@ -477,6 +525,30 @@ main(int argc, char **argv)
 		fprintf(stderr, "FAIL: %u prefixes sent, want %u\n",
 		    st.pfx_sent[BGP_FAM_V4U], ist.pfx_accepted[BGP_FAM_V4U]);
 		return 1;
+	}
+	if (wdraw) {
+		struct msgs wm = { 0 };
+
+		gen_withdraws(&wm, &m);
+		t3 = mono_us();
+		c0 = cpu_us();
+		for (off = 0; off < wm.len; ) {
+			size_t len = (size_t)wm.p[off + 16] << 8 |
+			    wm.p[off + 17];
+
+			if (rib_peer_update(in, wm.p + off + BGP_HDR_LEN,
+			    len - BGP_HDR_LEN, &err) != 0)
+				return 1;
+			off += len;
+		}
+		c1 = cpu_us();
+		drain_all(ins, nin, &isk, out, sk, nout);
+		rib_ctx_stats(c, &cs);
+		printf("withdraw all (%zu UPDATEs): %.3f s wall; CPU %.3f + "
+		    "%.3f s; %zu prefixes left\n", wm.n, secs(t3, mono_us()),
+		    secs(c0, c1), secs(c1, cpu_us()),
+		    cs.prefixes[BGP_FAM_V4U]);
+		free(wm.p);
 	}
 	if (down) {
 		t3 = mono_us();

@@ -167,18 +167,35 @@ fam_ok(const struct rib_peer *p, enum bgp_fam fam)
 	return fam < BGP_FAM_MAX && (p->sess.fams & BGP_FAM_BIT(fam));
 }
 
+#define AHEAD	16
+
 static void
 in_withdraw(struct rib_peer *p, enum bgp_fam fam, struct rbuf nlri)
 {
 	struct rib_ctx *c = p->ctx;
-	struct prefix pfx;
+	struct prefix pfx[AHEAD];
+	uint64_t h[AHEAD];
+	struct rib_tab *t;
+	uint32_t di, prev;
+	size_t n, k;
 
 	if (!fam_ok(p, fam))
 		return;
-	while (bgp_nlri_next(&nlri, fam, &pfx) == 1) {
-		p->st.withdraws_in++;
-		rib_path_del(c, &c->tab[fam], &pfx, p->src);
-	}
+	t = &c->tab[fam];
+	do {
+		for (n = 0; n < AHEAD && bgp_nlri_next(&nlri, fam, &pfx[n]) == 1;
+		    n++) {
+			h[n] = rib_table_hash(t, &pfx[n]);
+			rib_table_prefetch(t, h[n]);
+		}
+		for (k = 0; k < n; k++) {
+			p->st.withdraws_in++;
+			if ((di = rib_table_find_h(t, &pfx[k], h[k])) != 0 &&
+			    path_find(c, rib_dest_at(t, di), p->src->id,
+			    &prev) != 0)
+				rib_path_unlink_src(c, t, di, p->src->id);
+		}
+	} while (n == AHEAD);
 }
 
 static bool
@@ -344,8 +361,6 @@ in_set_end(struct rib_peer *p, struct in_set *s)
 	rib_attrs_unref(p->ctx->rib, s->post->id);
 	rib_attrs_unref(p->ctx->rib, s->in->id);
 }
-
-#define AHEAD	16
 
 static void
 in_announce(struct rib_peer *p, enum bgp_fam fam, struct rbuf nlri,

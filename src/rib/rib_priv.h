@@ -218,6 +218,7 @@ struct rib_tab {
 	uint32_t	*slots;		/* hash index of dest indices */
 	uint32_t	 mask;
 	uint32_t	 count;
+	uint32_t	 tombs;		/* deleted slots not yet swept */
 	uint32_t	 nbest;
 };
 
@@ -460,6 +461,8 @@ uint32_t rib_attrs_lp(const struct rib_attrs *);
 void	 rib_table_init(struct rib_tab *, enum bgp_fam);
 void	 rib_table_fini(struct rib_tab *);
 uint32_t rib_table_find(const struct rib_tab *, const struct prefix *);
+uint32_t rib_table_find_h(const struct rib_tab *, const struct prefix *,
+	    uint64_t h);
 uint32_t rib_table_get(struct rib_tab *, const struct prefix *);
 uint32_t rib_table_get_h(struct rib_tab *, const struct prefix *, uint64_t h);
 uint64_t rib_table_hash(const struct rib_tab *, const struct prefix *);
