@@ -358,7 +358,9 @@ run_one() {
     note="${note:+$note; }$(json_get "d['error']" <<<"$out")"
     sed 's/^/#   /' "$dir/blast.log" | tail -5 >&2
   fi
-  local prop wd
+  local prop wd echo
+  echo=$(json_get "d['injectorPrefixesReceived']" <<<"$out" || echo 0)
+  [ "${echo:-0}" -gt 0 ] && note="${note:+$note; }also sent $echo prefixes to injectors"
   prop=$(json_get "d['announce']['seconds']" <<<"$out" || echo -1)
   wd=$(json_get "d['withdraw']['seconds']" <<<"$out" || echo -1)
   [ $rc -eq 0 ] || { prop=${prop/-1.000/-1}; }
@@ -407,7 +409,9 @@ print_table() {
     fi
     if [ "$d" = none ]; then
       printf '%-24s %-9s %10s %6s %10s %6s %8s %6s %8s %6s  %s\n' "$scen" "(none)" \
-        "$prop" "" "$wd" "" "" "" "" "" "injector->sink, no daemon${note:+; $note}"
+        "$prop" "" "$wd" "" "" "" "" "" \
+        "no daemon: $(awk -v n="$(count "${scen%%/*}")" -v p="$prop" \
+          'BEGIN { if (p > 0) printf "%.1f M prefixes/s per sink", n / p / 1e6; else printf "-" }')${note:+; $note}"
     elif awk -v p="$prop" 'BEGIN { exit !(p > 0) }'; then
       printf '%-24s %-9s %10s %6s %10s %6s %8s %6s %8s %6s  %s\n' "$scen" "$d" \
         "$prop" "$(ratio "$prop" "$bp")" "$wd" "$(ratio "$wd" "$bw")" \
