@@ -254,8 +254,9 @@ vnet_check(struct er_op *op, json_t *pr, char *vnet_id, size_t len)
 	    strncasecmp(slash - 8, "/subnets", 8) != 0)
 		return er_fail(op->err, ER_E_GW_SUBNET, op->p->name, sid);
 	snprintf(vnet_id, len, "%.*s", (int)(slash - 8 - sid), sid);
-	if ((vnet = er_ref(op->ctx, vnet_id, &er_rt_vnet)) == NULL)
-		return er_fail(op->err, ER_E_REF_INVALID, sid, op->p->id);
+	if ((vnet = er_ref_check(op, vnet_id, &er_rt_vnet,
+	    "properties.ipConfigurations[0].properties.subnet.id")) == NULL)
+		return -1;
 	snprintf(vnet_id, len, "%s", er_jstr(vnet, "id"));
 	rc = -1;
 	json_array_foreach(er_jget(vnet, "properties.subnets"), i, k)
