@@ -189,11 +189,12 @@ sku_check(struct er_op *op, json_t *pr, bool er)
 	const char *type = er_jstr(pr, "gatewayType");
 	const struct gw_sku *s = sku_find(name), *os;
 	char list[512];
-	json_t *arr = json_array();
+	json_t *arr;
 	int64_t mn, mx;
 
 	if (tier != NULL && !er_streq(tier, name))
 		return er_fail(op->err, ER_E_GW_SKU_MISMATCH, name, tier);
+	arr = json_array();
 	if ((er && s == NULL) || (!er && s != NULL)) {
 		if (er)
 			for (s = er_skus; s->name; s++)

@@ -104,6 +104,8 @@ def main():
     isolation(T1, T3, PE)
     persistence(A, T1, tok)
     srv.stop()
+    rep = srv.sanitizer_report()
+    t.ok(not rep, "server log has no sanitizer report", "\n".join(rep[:20]))
     return t.done()
 
 
