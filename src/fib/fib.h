@@ -141,6 +141,10 @@ void		 fib_free(struct fib *, bool flush);
  * family, next hop of another family, n > FIB_NH_MAX. n == 0 deletes. */
 int	fib_route_set(struct fib *, uint32_t table, const struct prefix *,
 	    const struct fib_nexthop *, size_t n);
+/* The same for next hops given as bare gateway addresses (what the RIB's
+ * rib_fib_cb hands over); the kernel resolves the devices. */
+int	fib_route_set_gws(struct fib *, uint32_t table, const struct prefix *,
+	    const struct addr *gws, size_t n);
 int	fib_route_del(struct fib *, uint32_t table, const struct prefix *);
 int	fib_route_find(const struct fib *, uint32_t table,
 	    const struct prefix *, struct fib_route_info *);
