@@ -107,6 +107,13 @@ bfd_interval_check(const char *what, uint32_t *v, char *err, size_t errlen)
 	return 0;
 }
 
+/* fe80::/10, byte-wise: struct addr is not aligned for in6_addr. */
+static bool
+bfd_linklocal(const struct addr *a)
+{
+	return a->af == AF_INET6 && a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80;
+}
+
 int
 bfd_session_conf_check(struct bfd_session_conf *c, char *err, size_t errlen)
 {
@@ -122,6 +129,12 @@ bfd_session_conf_check(struct bfd_session_conf *c, char *err, size_t errlen)
 	}
 	if (addr_cmp(&c->peer, &c->local) == 0) {
 		errf(err, errlen, "peer and local address are the same");
+		return -1;
+	}
+	if (c->peer.af == AF_INET6 && (bfd_linklocal(&c->peer) ||
+	    bfd_linklocal(&c->local)) && c->ifname[0] == '\0') {
+		errf(err, errlen, "IPv6 link-local addresses need an "
+		    "interface name");
 		return -1;
 	}
 	if (memchr(c->ifname, '\0', sizeof(c->ifname)) == NULL) {
@@ -369,6 +382,7 @@ bfd_session_info(const struct bfd_session *s, struct bfd_session_info *i)
 	i->down_count = s->down_count;
 	i->uptime_us = s->state == BFD_STATE_UP ? now - s->up_at : 0;
 	i->since_change_us = now - s->changed_at;
+	i->last_rx_ago_us = s->last_rx ? now - s->last_rx : 0;
 	i->last_down_diag = s->last_down_diag;
 	i->last_down_ago_us = s->down_count ? now - s->down_at : 0;
 }

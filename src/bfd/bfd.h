@@ -73,6 +73,7 @@ struct bfd_session_info {
 	uint32_t	up_count, down_count;	/* transitions into/out of Up */
 	uint64_t	uptime_us;		/* 0 unless Up */
 	uint64_t	since_change_us;	/* time in the current state */
+	uint64_t	last_rx_ago_us;		/* 0 = nothing received yet */
 	uint8_t		last_down_diag;		/* why it last left Up */
 	uint64_t	last_down_ago_us;	/* 0 = never went down */
 };

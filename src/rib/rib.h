@@ -59,6 +59,13 @@ struct rib_policy {
 	enum rib_verdict (*export)(void *arg, struct rib_peer *to,
 	    const struct prefix *, struct rib_attr_edit *);
 	void	*arg;
+	/*
+	 * The export hook looks only at the attributes, never at the prefix
+	 * or the peer beyond what its arg says: the RIB then runs it once
+	 * per attribute set and reuses the result (a full table with a
+	 * handful of sets costs a handful of calls).
+	 */
+	bool	 export_by_attrs;
 };
 
 /* --- peers ---------------------------------------------------------------- */
@@ -117,11 +124,19 @@ const char	*rib_ctx_name(const struct rib_ctx *);
 struct rib_ctx	*rib_ctx_next(struct rib *, struct rib_ctx *);
 /* Router id of this node: used for our own routes and for tie-breaks. */
 void		 rib_set_router_id(struct rib *, uint32_t id);
+/* Background work (flushes of sessions that went down) is still running. */
+bool		 rib_busy(const struct rib *);
 
 struct rib_peer	*rib_peer_add(struct rib_ctx *, const struct rib_peer_conf *,
 		    const struct rib_peer_ops *, void *owner);
 /* Withdraws everything it contributed, then frees it (may finish later). */
 void		 rib_peer_remove(struct rib_peer *);
+/*
+ * New configuration. Import side (policy.import/arg, max_prefix) applies
+ * at once by re-running import over the kept Adj-RIB-In; an export-side
+ * change (policy.export/arg) re-evaluates what the peer is sent and sends
+ * only the differences.
+ */
 void		 rib_peer_set_conf(struct rib_peer *, const struct rib_peer_conf *);
 const struct rib_peer_conf *rib_peer_conf(const struct rib_peer *);
 
@@ -134,11 +149,34 @@ void	rib_peer_down(struct rib_peer *);
  */
 int	rib_peer_update(struct rib_peer *, const uint8_t *body, size_t len,
 	    struct bgp_err *err);
+/*
+ * The same with already decoded input, for one family: withdraw wd[0..nwd)
+ * then announce ann[0..nann) with attributes 'a' (the peer's, as the
+ * decoder would give them). For tests and internal feeds; -1 if the peer
+ * is down or the family was not negotiated.
+ */
+int	rib_peer_apply(struct rib_peer *, enum bgp_fam,
+	    const struct bgp_pattrs *a, const struct prefix *ann, size_t nann,
+	    const struct prefix *wd, size_t nwd);
 /* ROUTE-REFRESH received: re-advertise our Adj-RIB-Out for the family. */
 void	rib_peer_refresh(struct rib_peer *, enum bgp_fam);
 /*
+ * The import policy behind the same hook changed: re-run it over the
+ * peer's Adj-RIB-In (kept pre-policy, so no route refresh is needed).
+ */
+void	rib_peer_reimport(struct rib_peer *);
+/*
+ * The export policy behind the same hook changed (e.g. a route filter was
+ * edited): re-evaluate every prefix for this peer and the peers sharing
+ * its update group, and send the differences.
+ */
+void	rib_peer_reexport(struct rib_peer *);
+/*
  * Append complete BGP messages (UPDATEs, End-of-RIB) for this peer to 'w',
- * about 'budget' bytes at most. Returns the bytes added; 0 = none pending.
+ * at most 'budget' bytes, except that the first message is always added
+ * when one is pending (so progress never depends on the budget). Returns
+ * the bytes added; 0 = none ready now (see rib_peer_pending; a long walk
+ * that produced nothing yet calls ops->wakeup again next loop turn).
  */
 size_t	rib_peer_pull(struct rib_peer *, struct wbuf *w, size_t budget);
 bool	rib_peer_pending(const struct rib_peer *);

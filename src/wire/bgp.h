@@ -216,13 +216,19 @@ struct bgp_update {
 	char		 reason[96];	/* why, for logs and 'show filtered' */
 };
 
-/* What the decoder needs to know about the session. */
+/*
+ * What the decoder needs to know about the session. MP_REACH/MP_UNREACH of
+ * a family not in 'fams' are ignored (0 means IPv4 unicast only). The
+ * scratch area receives unknown transitive attributes (passed on with
+ * Partial set) and, for 2-octet sessions, the widened AS_PATH; what
+ * bgp_pattrs points to there stays valid until the next decode with it.
+ */
 struct bgp_decode_ctx {
 	bool		 as4;		/* both sides sent the as4 capability */
 	bool		 ebgp;
 	uint8_t		 fams;		/* negotiated families */
 	uint8_t		*scratch;	/* for AS_PATH rewriting */
-	size_t		 scratch_len;	/* >= 4 * max message size is safe */
+	size_t		 scratch_len;	/* >= 3 * message size is enough */
 };
 
 /* What the encoder needs to know about the receiving session. */

@@ -169,7 +169,7 @@ bgp_aspath_widen(const uint8_t *p, size_t len, uint8_t *out)
 	return o;
 }
 
-/* Append one segment, joining it to a preceding segment of its type. */
+/* Append one segment, joining it to the SEQUENCE at 'last' if it has room. */
 static size_t
 seg_append(uint8_t *out, size_t o, size_t *last, uint8_t type,
     const uint8_t *as4, size_t n)
@@ -218,6 +218,7 @@ bgp_aspath_merge(const uint8_t *p2, size_t len2, const uint8_t *p4,
 			take = n;
 		for (i = 0; i < take; i++)
 			bgp_put32(wide + i * 4, bgp_get16(p2 + pos + 2 + i * 2));
+		last = (size_t)-1;
 		o = seg_append(out, o, &last, type, wide, take);
 		if (type == BGP_SEG_SEQUENCE)
 			keep -= (unsigned)take;
@@ -225,11 +226,13 @@ bgp_aspath_merge(const uint8_t *p2, size_t len2, const uint8_t *p4,
 			keep--;
 		pos += 2 + n * 2;
 	}
+	/* join only at the seam: AS4_PATH's own segments stay as sent */
 	for (pos = 0; len4 - pos >= 2; pos += 2 + n * 4) {
 		n = p4[pos + 1];
 		if (len4 - pos - 2 < n * 4)
 			break;
 		o = seg_append(out, o, &last, p4[pos], p4 + pos + 2, n);
+		last = (size_t)-1;
 	}
 	return o;
 }
@@ -268,6 +271,11 @@ bgp_aspath_wide(const uint8_t *p, size_t len)
 		end = pos + 2 + (size_t)p[pos + 1] * 4;
 		if (end > len)
 			break;
+		/* AS4_PATH cannot carry confederation segments anyway */
+		if (seg_confed(p[pos])) {
+			pos = end;
+			continue;
+		}
 		for (pos += 2; pos < end; pos += 4)
 			if (p[pos] != 0 || p[pos + 1] != 0)
 				return true;

@@ -1,47 +1,21 @@
 /*
- * Path attributes: one descriptor per known type (RFC 4271 5.1, RFC 1997,
- * RFC 4360, RFC 4456, RFC 4760, RFC 6793, RFC 8092) giving its flags, its
- * length rule, how to decode and encode it, and what RFC 7606 says to do
- * when it is malformed (section 7, per attribute; section 3 for flags,
- * duplicates and unknown types; section 4 for overrunning lengths).
+ * Path attributes one by one: a descriptor per known type (RFC 4271 5.1,
+ * RFC 1997, RFC 4360, RFC 4456, RFC 4760, RFC 6793, RFC 8092, RFC 7607)
+ * giving its flags, its length rule, how to decode and encode its value,
+ * and what RFC 7606 section 7 says to do when it is malformed. The walk
+ * over a whole attribute section is in bgp_attrs.c.
  *
- * Decoding never allocates: values point into the message. Unknown
- * optional transitive attributes are copied, with the Partial bit set
- * (RFC 4271 5), to the front of the caller's scratch area so they can be
- * passed on as one block.
+ * Decoders never allocate: values point into the message.
  */
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "wire/bgp.h"
 #include "wire/bgp_priv.h"
 
-enum { ALEN_ANY, ALEN_FIXED, ALEN_MULT };
-
-/* What a decoder says: keep the attribute, drop it quietly, or malformed. */
-enum { ADEC_KEEP = 0, ADEC_IGNORE = 1, ADEC_BAD = -1 };
-
-typedef int	attr_dec_fn(struct bgp_adec *, struct rbuf *);
-typedef void	attr_enc_fn(struct wbuf *, const struct bgp_pattrs *,
-		    enum bgp_fam, const struct bgp_encode_ctx *);
-
-struct bgp_attr_desc {
-	const char	*name;
-	uint8_t		 flags;		/* required Optional|Transitive */
-	uint8_t		 len_rule;	/* ALEN_* */
-	uint8_t		 len;		/* the fixed length or the multiple */
-	uint8_t		 subcode;	/* NOTIFICATION subcode on reset */
-	enum bgp_7606	 on_error;	/* RFC 7606 section 7 */
-	bool		 ebgp_discard;	/* never accepted from eBGP */
-	attr_dec_fn	*decode;
-	attr_enc_fn	*encode;
-};
-
 #define AF_WK		BGP_AF_TRANSITIVE
 #define AF_OPT		BGP_AF_OPTIONAL
 #define AF_OPTTR	(BGP_AF_OPTIONAL | BGP_AF_TRANSITIVE)
-#define TYPE_BIT(t)	(t < 64 ? (uint64_t)1 << (t) : 0)
 
 /* --- decoders -------------------------------------------------------------- */
 
@@ -557,222 +531,8 @@ bgp_attr_name(uint8_t type)
 	return bgp_attr_tab[type].name ? bgp_attr_tab[type].name : "unknown";
 }
 
-/* --- the parse loop -------------------------------------------------------- */
-
-/*
- * Apply the attribute's RFC 7606 action for a malformation; -1 when that
- * is a session reset (err carries the attribute, RFC 4271 6.3).
- */
-static int
-attr_malformed(struct bgp_adec *d, const struct bgp_attr_desc *a,
-    uint8_t type, uint8_t subcode, const char *why)
+const struct bgp_attr_desc *
+bgp_attr_desc(uint8_t type)
 {
-	struct bgp_update *u = d->u;
-
-	u->attrs.present &= ~TYPE_BIT(type);
-	switch (a->on_error) {
-	case BGP_7606_ATTR_DISCARD:
-		u->discarded |= TYPE_BIT(type);
-		if (type == BGP_ATTR_AS4_PATH)
-			d->has_as4path = false;
-		else if (type == BGP_ATTR_AS4_AGGREGATOR)
-			d->has_as4aggr = false;
-		bgp_update_raise(u, BGP_7606_ATTR_DISCARD,
-		    "%s discarded: %s", a->name, why);
-		return 0;
-	case BGP_7606_SESSION_RESET:
-		bgp_err_set(d->err, BGP_ERR_UPDATE, subcode, d->attr,
-		    d->attr_len);
-		bgp_update_raise(u, BGP_7606_SESSION_RESET, "%s malformed: %s",
-		    a->name, why);
-		return -1;
-	default:
-		bgp_update_raise(u, BGP_7606_WITHDRAW, "%s malformed: %s",
-		    a->name, why);
-		return 0;
-	}
-}
-
-/* Keep an unknown optional transitive attribute, Partial set (4271 5). */
-static void
-attr_unknown_keep(struct bgp_adec *d)
-{
-	struct bgp_pattrs *a = &d->u->attrs;
-	uint8_t *dst;
-
-	if (d->ctx->scratch == NULL ||
-	    d->ctx->scratch_len - d->scratch_used < d->attr_len ||
-	    a->unknown_len + d->attr_len > 0xffff) {
-		bgp_update_raise(d->u, BGP_7606_ATTR_DISCARD,
-		    "unknown attribute %u dropped: no room to pass it on",
-		    d->attr[1]);
-		return;
-	}
-	dst = d->ctx->scratch + d->scratch_used;
-	memcpy(dst, d->attr, d->attr_len);
-	dst[0] |= BGP_AF_PARTIAL;
-	if (a->unknown == NULL)
-		a->unknown = dst;
-	a->unknown_len += (uint16_t)d->attr_len;
-	d->scratch_used += d->attr_len;
-}
-
-static bool
-attr_len_ok(const struct bgp_attr_desc *a, size_t len)
-{
-	switch (a->len_rule) {
-	case ALEN_FIXED:
-		return len == a->len;
-	case ALEN_MULT:
-		return len > 0 && len % a->len == 0;
-	default:
-		return true;
-	}
-}
-
-/* One attribute whose header and value were read whole. */
-static int
-attr_one(struct bgp_adec *d, uint8_t flags, uint8_t type, struct rbuf *v)
-{
-	const struct bgp_attr_desc *a = &bgp_attr_tab[type];
-	struct bgp_update *u = d->u;
-	char why[48];
-	int rc;
-
-	if (d->seen[type / 64] & (uint64_t)1 << (type % 64)) {
-		/* RFC 7606 3.g */
-		if (type == BGP_ATTR_MP_REACH || type == BGP_ATTR_MP_UNREACH) {
-			bgp_err_set(d->err, BGP_ERR_UPDATE, BGP_UPD_ATTRLIST,
-			    NULL, 0);
-			bgp_update_raise(u, BGP_7606_SESSION_RESET,
-			    "%s appears twice", a->name);
-			return -1;
-		}
-		bgp_update_raise(u, BGP_7606_ATTR_DISCARD,
-		    "duplicate %s (type %u) discarded", bgp_attr_name(type),
-		    type);
-		return 0;
-	}
-	d->seen[type / 64] |= (uint64_t)1 << (type % 64);
-	if (a->name == NULL) {
-		if (!(flags & BGP_AF_OPTIONAL)) {
-			bgp_err_set(d->err, BGP_ERR_UPDATE, BGP_UPD_UNKWN_WK,
-			    d->attr, d->attr_len);
-			bgp_update_raise(u, BGP_7606_SESSION_RESET,
-			    "unrecognized well-known attribute %u", type);
-			return -1;
-		}
-		if (flags & BGP_AF_TRANSITIVE)
-			attr_unknown_keep(d);
-		return 0;
-	}
-	if (a->ebgp_discard && d->ctx->ebgp) {
-		u->discarded |= TYPE_BIT(type);
-		bgp_update_raise(u, BGP_7606_ATTR_DISCARD,
-		    "%s from an external peer discarded", a->name);
-		return 0;
-	}
-	/* RFC 7606 3.c: wrong Optional/Transitive bits are a malformation */
-	if ((flags & AF_OPTTR) != a->flags) {
-		snprintf(why, sizeof(why), "flags 0x%02x, want 0x%02x",
-		    flags & AF_OPTTR, a->flags);
-		return attr_malformed(d, a, type, BGP_UPD_ATTRFLAGS, why);
-	}
-	if (!attr_len_ok(a, rbuf_left(v))) {
-		snprintf(why, sizeof(why), "length %zu", rbuf_left(v));
-		return attr_malformed(d, a, type, BGP_UPD_ATTRLEN, why);
-	}
-	d->why = "bad value";
-	d->subcode = a->subcode;
-	rc = a->decode(d, v);
-	if (rc == ADEC_BAD)
-		return attr_malformed(d, a, type, d->subcode, d->why);
-	if (rc == ADEC_KEEP)
-		u->attrs.present |= TYPE_BIT(type);
-	return 0;
-}
-
-int
-bgp_attrs_decode(struct bgp_adec *d, struct rbuf *r)
-{
-	const uint8_t *start;
-	struct rbuf v;
-	uint16_t len16;
-	uint8_t flags, type, len8;
-
-	while (rbuf_left(r) > 0) {
-		start = rbuf_cur(r);
-		if (rbuf_get_u8(r, &flags) == -1 || rbuf_get_u8(r, &type) == -1)
-			goto overrun;
-		if (flags & BGP_AF_EXTLEN) {
-			if (rbuf_get_u16(r, &len16) == -1)
-				goto overrun;
-		} else {
-			if (rbuf_get_u8(r, &len8) == -1)
-				goto overrun;
-			len16 = len8;
-		}
-		if (rbuf_sub(r, len16, &v) == -1)
-			goto overrun;
-		d->attr = start;
-		d->attr_len = (size_t)(rbuf_cur(r) - start);
-		d->flags = flags;
-		if (attr_one(d, flags, type, &v) == -1)
-			return -1;
-	}
-	return 0;
-overrun:
-	/*
-	 * RFC 7606 section 4: the attribute section's own length still
-	 * locates the NLRI, so this is treat-as-withdraw, not a reset.
-	 */
-	bgp_update_raise(d->u, BGP_7606_WITHDRAW,
-	    "attribute overruns the path attribute section");
-	return 0;
-}
-
-/* --- encoding -------------------------------------------------------------- */
-
-/* Copy the passed-on unknown attributes with a type below 'below'. */
-static const uint8_t *
-unknown_flush(struct wbuf *w, const uint8_t *p, const uint8_t *end,
-    unsigned below)
-{
-	size_t n;
-
-	while (end - p >= 3 && p[1] < below) {
-		n = (p[0] & BGP_AF_EXTLEN) ? 4 + (size_t)bgp_get16(p + 2) :
-		    3 + (size_t)p[2];
-		if (n > (size_t)(end - p))
-			return end;
-		wbuf_put_bytes(w, p, n);
-		p += n;
-	}
-	return p;
-}
-
-int
-bgp_attrs_encode(struct wbuf *w, const struct bgp_pattrs *a,
-    enum bgp_fam fam, const struct bgp_encode_ctx *e)
-{
-	const uint8_t *up = a->unknown, *uend = a->unknown + a->unknown_len;
-	const struct bgp_attr_desc *d;
-	unsigned t;
-	bool always;
-
-	if (a->unknown == NULL)
-		up = uend = NULL;
-	for (t = 1; t < 256; t++) {
-		d = &bgp_attr_tab[t];
-		if (d->encode == NULL)
-			continue;
-		/* AS4_* are derived from AS_PATH and AGGREGATOR */
-		always = t == BGP_ATTR_AS4_PATH || t == BGP_ATTR_AS4_AGGREGATOR;
-		if (!always && !BGP_ATTR_HAS(a, t))
-			continue;
-		up = unknown_flush(w, up, uend, t);
-		d->encode(w, a, fam, e);
-	}
-	unknown_flush(w, up, uend, 256);
-	return w->err ? -1 : 0;
+	return &bgp_attr_tab[type];
 }

@@ -13,7 +13,7 @@
 static const struct {
 	uint16_t	 min, max;
 } bgp_type_len[] = {
-	[BGP_OPEN] = { 29, BGP_MAX_EXT_MSG },
+	[BGP_OPEN] = { 29, BGP_MAX_MSG },	/* RFC 8654 section 4 */
 	[BGP_UPDATE] = { 23, BGP_MAX_EXT_MSG },
 	[BGP_NOTIFICATION] = { 21, BGP_MAX_EXT_MSG },
 	[BGP_KEEPALIVE] = { 19, 19 },

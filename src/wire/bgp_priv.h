@@ -69,6 +69,31 @@ struct bgp_adec {
 	size_t			 scratch_used;
 };
 
+/* Per-attribute descriptors (bgp_attr.c). */
+enum { ALEN_ANY, ALEN_FIXED, ALEN_MULT };
+
+/* What a decoder says: keep the attribute, drop it quietly, or malformed. */
+enum { ADEC_KEEP = 0, ADEC_IGNORE = 1, ADEC_BAD = -1 };
+
+typedef int	attr_dec_fn(struct bgp_adec *, struct rbuf *);
+typedef void	attr_enc_fn(struct wbuf *, const struct bgp_pattrs *,
+		    enum bgp_fam, const struct bgp_encode_ctx *);
+
+struct bgp_attr_desc {
+	const char	*name;
+	uint8_t		 flags;		/* required Optional|Transitive */
+	uint8_t		 len_rule;	/* ALEN_* */
+	uint8_t		 len;		/* the fixed length or the multiple */
+	uint8_t		 subcode;	/* NOTIFICATION subcode on reset */
+	enum bgp_7606	 on_error;	/* RFC 7606 section 7 */
+	bool		 ebgp_discard;	/* never accepted from eBGP */
+	attr_dec_fn	*decode;
+	attr_enc_fn	*encode;
+};
+
+/* The descriptor of a type; name is NULL for types we do not know. */
+const struct bgp_attr_desc *bgp_attr_desc(uint8_t type);
+
 /* Parse the path attribute section; -1 means session reset (err set). */
 int	bgp_attrs_decode(struct bgp_adec *, struct rbuf *attrs);
 /* Raise u->action to 'a' (worst wins), keeping the reason of the worst. */
@@ -96,7 +121,7 @@ size_t	bgp_aspath_merge(const uint8_t *p2, size_t len2, const uint8_t *p4,
  */
 size_t	bgp_aspath_narrow(const uint8_t *p, size_t len, uint8_t *out,
 	    bool *wide);
-/* Does some AS of the 4-octet path need more than 2 octets? */
+/* Does an AS outside confederation segments need more than 2 octets? */
 bool	bgp_aspath_wide(const uint8_t *p, size_t len);
 /* The path without confederation segments (for AS4_PATH); out may be
  * NULL to learn the length. */

@@ -252,11 +252,33 @@ nlri_fit(const struct prefix *pfx, size_t n, size_t room, size_t *bytes)
 	return i;
 }
 
+/*
+ * Copy prefixes as length byte + significant bytes. With 'fast', each copy
+ * is a fixed 4 or 16 bytes (one or two stores, no memcpy call) that may
+ * spill up to 15 bytes past the end, into room the caller reserved.
+ */
 static uint8_t *
-nlri_put(uint8_t *q, const struct prefix *pfx, size_t n)
+nlri_put(uint8_t *q, const struct prefix *pfx, size_t n, enum bgp_fam fam,
+    bool fast)
 {
 	size_t i, nb;
 
+	if (fast && fam == BGP_FAM_V4U) {
+		for (i = 0; i < n; i++) {
+			*q = pfx[i].len;
+			memcpy(q + 1, pfx[i].b, 4);
+			q += 1 + (((size_t)pfx[i].len + 7) >> 3);
+		}
+		return q;
+	}
+	if (fast) {
+		for (i = 0; i < n; i++) {
+			*q = pfx[i].len;
+			memcpy(q + 1, pfx[i].b, 16);
+			q += 1 + (((size_t)pfx[i].len + 7) >> 3);
+		}
+		return q;
+	}
 	for (i = 0; i < n; i++) {
 		nb = ((size_t)pfx[i].len + 7) >> 3;
 		*q++ = pfx[i].len;
@@ -264,6 +286,14 @@ nlri_put(uint8_t *q, const struct prefix *pfx, size_t n)
 		q += nb;
 	}
 	return q;
+}
+
+/* Make room for a message of 'len' bytes, plus spill room if there is any */
+static int
+pack_room(struct wbuf *w, size_t len, bool *fast)
+{
+	*fast = wbuf_room(w) >= len + 16;
+	return wbuf_ensure(w, len + (*fast ? 16 : 0));
 }
 
 int
@@ -274,6 +304,7 @@ bgp_update_pack(struct wbuf *w, const struct bgp_encode_ctx *e,
 {
 	size_t max = pack_max(w, e), fixed, nbytes, k, nhlen = 0, mplen;
 	uint8_t *o, *q;
+	bool fast;
 	uint16_t afi;
 	uint8_t safi;
 
@@ -288,7 +319,7 @@ bgp_update_pack(struct wbuf *w, const struct bgp_encode_ctx *e,
 	if (n == 0 || fixed >= max)
 		return -1;
 	k = nlri_fit(pfx, n, max - fixed, &nbytes);
-	if (k == 0 || wbuf_ensure(w, fixed + nbytes) == -1)
+	if (k == 0 || pack_room(w, fixed + nbytes, &fast) == -1)
 		return -1;
 	o = w->p + w->len;
 	put_hdr(o, BGP_UPDATE, fixed + nbytes);
@@ -310,12 +341,12 @@ bgp_update_pack(struct wbuf *w, const struct bgp_encode_ctx *e,
 			memcpy(q + 22, nh_ll->b, 16);
 		q += 6 + nhlen;
 		*q++ = 0;
-		q = nlri_put(q, pfx, k);
+		q = nlri_put(q, pfx, k, fam, fast);
 		memcpy(q, attrs, attrs_len);
 	} else {
 		bgp_put16(o + 21, (uint16_t)attrs_len);
 		memcpy(q, attrs, attrs_len);
-		nlri_put(q + attrs_len, pfx, k);
+		nlri_put(q + attrs_len, pfx, k, fam, fast);
 	}
 	w->len += fixed + nbytes;
 	return (int)k;
@@ -327,6 +358,7 @@ bgp_withdraw_pack(struct wbuf *w, const struct bgp_encode_ctx *e,
 {
 	size_t max = pack_max(w, e), fixed, nbytes, k;
 	uint8_t *o, *q;
+	bool fast;
 	uint16_t afi;
 	uint8_t safi;
 
@@ -335,7 +367,7 @@ bgp_withdraw_pack(struct wbuf *w, const struct bgp_encode_ctx *e,
 	if (n == 0 || fixed >= max)
 		return -1;
 	k = nlri_fit(pfx, n, max - fixed, &nbytes);
-	if (k == 0 || wbuf_ensure(w, fixed + nbytes) == -1)
+	if (k == 0 || pack_room(w, fixed + nbytes, &fast) == -1)
 		return -1;
 	o = w->p + w->len;
 	put_hdr(o, BGP_UPDATE, fixed + nbytes);
@@ -349,10 +381,11 @@ bgp_withdraw_pack(struct wbuf *w, const struct bgp_encode_ctx *e,
 		bgp_fam_to_afi(fam, &afi, &safi);
 		bgp_put16(q + 4, afi);
 		q[6] = safi;
-		nlri_put(q + 7, pfx, k);
+		nlri_put(q + 7, pfx, k, fam, fast);
 	} else {
 		bgp_put16(o + 19, (uint16_t)nbytes);
-		q = nlri_put(o + 21, pfx, k);
+		/* the attribute length goes after: no spill past it */
+		q = nlri_put(o + 21, pfx, k, fam, false);
 		bgp_put16(q, 0);
 	}
 	w->len += fixed + nbytes;

@@ -380,14 +380,16 @@ test_poll_on_up(void)
 	/* Periodic packets keep the P bit until the Final arrives. */
 	n = h.cap.n;
 	h_rx(&h, BFD_STATE_UP, 0, 1000 * MS, 20 * MS, 3);
-	run_for(h.loop, 30 * MS);
+	run_for(h.loop, 60 * MS);
 	T_CHECK(h.cap.n > n);
 	T_EQ(h_last(&h)->flags, BFD_FLAG_P);
-	h_rx(&h, BFD_STATE_UP, BFD_FLAG_F, 20 * MS, 20 * MS, 3);
+	/* Multiplier 10: detection must outlast the wait below. */
+	h_rx(&h, BFD_STATE_UP, BFD_FLAG_F, 20 * MS, 20 * MS, 10);
 	T_EQ(h_info(&h).poll_active, 0);
 	n = h.cap.n;
-	h_rx(&h, BFD_STATE_UP, 0, 20 * MS, 20 * MS, 3);
-	run_for(h.loop, 30 * MS);
+	h_rx(&h, BFD_STATE_UP, 0, 20 * MS, 20 * MS, 10);
+	run_for(h.loop, 60 * MS);
+	T_EQ(h_info(&h).state, BFD_STATE_UP);
 	T_CHECK(h.cap.n > n);
 	T_EQ(h_last(&h)->flags, 0);
 	h_free(&h);
@@ -435,10 +437,10 @@ test_poll_interval_change(void)
 	char err[200];
 
 	h_init(&h, conf_make(20 * MS, 30 * MS, 3));
-	h_bring_up(&h, 10 * MS, 10 * MS, 3);
+	h_bring_up(&h, 10 * MS, 10 * MS, 10);
 	i = h_info(&h);
 	T_EQ(i.tx_interval_us, 20 * MS);
-	T_EQ(i.detect_time_us, 90 * MS);
+	T_EQ(i.detect_time_us, 300 * MS);
 	T_EQ(bfd_session_set_timers(h.s, 40 * MS, 15 * MS, 0, err,
 	    sizeof(err)), 0);
 	i = h_info(&h);
@@ -446,21 +448,21 @@ test_poll_interval_change(void)
 	T_EQ(i.des_min_tx_us, 40 * MS);
 	T_EQ(i.req_min_rx_us, 15 * MS);
 	T_EQ(i.tx_interval_us, 20 * MS);	/* old value until Final */
-	T_EQ(i.detect_time_us, 90 * MS);	/* old rx until Final */
-	run_for(h.loop, 30 * MS);
+	T_EQ(i.detect_time_us, 300 * MS);	/* old rx until Final */
+	run_for(h.loop, 60 * MS);
 	T_EQ(h_last(&h)->flags, BFD_FLAG_P);
 	T_EQ(h_last(&h)->des_min_tx, 40 * MS);
 	T_EQ(h_last(&h)->req_min_rx, 15 * MS);
 	/* A second change while the Poll is out waits its turn. */
 	T_EQ(bfd_session_set_timers(h.s, 50 * MS, 0, 0, err, sizeof(err)), 0);
 	T_EQ(h_info(&h).des_min_tx_us, 40 * MS);
-	h_rx(&h, BFD_STATE_UP, BFD_FLAG_F, 10 * MS, 10 * MS, 3);
+	h_rx(&h, BFD_STATE_UP, BFD_FLAG_F, 10 * MS, 10 * MS, 10);
 	i = h_info(&h);
 	T_EQ(i.poll_active, 0);
 	T_EQ(i.tx_interval_us, 40 * MS);
-	T_EQ(i.detect_time_us, 45 * MS);
+	T_EQ(i.detect_time_us, 150 * MS);
 	/* Only after a packet without Final does the next Poll start. */
-	h_rx(&h, BFD_STATE_UP, 0, 10 * MS, 10 * MS, 3);
+	h_rx(&h, BFD_STATE_UP, 0, 10 * MS, 10 * MS, 10);
 	i = h_info(&h);
 	T_EQ(i.poll_active, 1);
 	T_EQ(i.des_min_tx_us, 50 * MS);
@@ -486,7 +488,7 @@ test_peer_speeds_up(void)
 	n = h.cap.n;
 	h_rx(&h, BFD_STATE_UP, 0, 20 * MS, 20 * MS, 3);
 	T_EQ(h_info(&h).tx_interval_us, 20 * MS);
-	run_for(h.loop, 50 * MS);
+	run_for(h.loop, 100 * MS);
 	T_CHECK(h.cap.n >= n + 2);
 	h_free(&h);
 }
@@ -518,8 +520,9 @@ test_periodic_and_detect(void)
 	first = h.cap.n;
 	run_for(h.loop, 500 * MS);
 	T_EQ(h_info(&h).state, BFD_STATE_UP);
-	T_CHECK(h.cap.n - first >= 20);
-	T_CHECK(h.cap.n - first <= 40);
+	/* ~29 expected; a loaded machine makes timers late, not early. */
+	T_CHECK(h.cap.n - first >= 12);
+	T_CHECK(h.cap.n - first <= 34);
 	for (k = first + 1; k < h.cap.n; k++) {
 		gap = h.cap.at[k] - h.cap.at[k - 1];
 		lo = gap < lo ? gap : lo;
@@ -541,7 +544,7 @@ test_periodic_and_detect(void)
 	T_EQ(i.remote_discr, 0);
 	T_EQ(i.down_count, 1);
 	T_EQ(i.des_min_tx_us, 1000 * MS);
-	T_CHECK(down_after >= 40 * MS && down_after < 200 * MS);
+	T_CHECK(down_after >= 40 * MS && down_after < 500 * MS);
 	T_EQ(h.ev.new[h.ev.n - 1], BFD_STATE_DOWN);
 	T_EQ(h.ev.diag[h.ev.n - 1], BFD_DIAG_DETECT_EXPIRED);
 	T_EQ(h_last(&h)->state, BFD_STATE_DOWN);
@@ -745,6 +748,12 @@ test_conf_check(void)
 	c.local = c.peer;
 	T_EQ(bfd_session_conf_check(&c, err, sizeof(err)), -1);
 	T_STREQ(err, "peer and local address are the same");
+	addr_parse("fe80::1", &c.local);
+	addr_parse("fe80::2", &c.peer);
+	T_EQ(bfd_session_conf_check(&c, err, sizeof(err)), -1);
+	T_STREQ(err, "IPv6 link-local addresses need an interface name");
+	snprintf(c.ifname, sizeof(c.ifname), "eth0");
+	T_EQ(bfd_session_conf_check(&c, err, sizeof(err)), 0);
 }
 
 int

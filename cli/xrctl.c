@@ -1,0 +1,192 @@
+/*
+ * xrctl: talk to a running xrouted over its control socket and print the
+ * answer as text (default) or as the daemon's JSON (-j). Exit status:
+ * 0 ok, 1 the daemon refused the request, 64 usage, 69 daemon unreachable.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xrctl.h"
+#include "ctl/ctl.h"
+
+#define EX_ERR		1
+#define EX_USAGE	64
+#define EX_UNAVAILABLE	69
+
+static const char help_text[] =
+"NAME\n"
+"     xrctl - control and inspect a running xrouted\n"
+"\n"
+"SYNOPSIS\n"
+"     xrctl [-j] [-s socket] command [argument ...]\n"
+"\n"
+"DESCRIPTION\n"
+"     xrctl sends one command to xrouted(8) over its control socket and\n"
+"     prints the reply. The daemon answers with JSON data; xrctl renders it\n"
+"     as text, or prints the JSON itself with -j. Keywords may be shortened\n"
+"     to any unique prefix, so \"xrctl s b s\" is \"xrctl show bgp summary\".\n"
+"\n"
+"OPTIONS\n"
+"     -j         Print the reply as JSON (keys camelCase, \"schemaVersion\"\n"
+"                at the top; fields are only ever added).\n"
+"     -s socket  Use this control socket instead of " CTL_DEFAULT_SOCKET ".\n"
+"     -h, --help Print this text.\n"
+"\n"
+"COMMANDS\n"
+"     show bgp summary\n"
+"             One line per neighbour and routing context: address, BGP\n"
+"             version, remote AS, messages received and sent, input and\n"
+"             output queues, time since the session last went up or down,\n"
+"             and the state, or the accepted prefix count when Established.\n"
+"\n"
+"     show route [context] [prefix | address]\n"
+"                [--pre-policy [neighbor] | --filtered [neighbor] |\n"
+"                 --advertised neighbor]\n"
+"             Routes of a routing context (it may be omitted when there is\n"
+"             only one): the Loc-RIB by default, a neighbour's routes as\n"
+"             received before import policy (--pre-policy), only those the\n"
+"             import policy refused (--filtered), or what is sent to it\n"
+"             (--advertised). A prefix selects that prefix exactly; an\n"
+"             address selects the longest match. Columns: Network, NextHop,\n"
+"             LocPrf, Weight, Path (the AS path, ending in the origin code:\n"
+"             i IGP, e EGP, ? incomplete).\n"
+"\n"
+"     show neighbor [address]\n"
+"             Details of every neighbour, or of one: state and why it last\n"
+"             went down, timers, capabilities advertised, received and\n"
+"             negotiated, message counters, prefix counts and limits, the\n"
+"             last NOTIFICATION sent and received (with its RFC 8203\n"
+"             shutdown message) and the last 32 state changes.\n"
+"\n"
+"     neighbor address up\n"
+"     neighbor address down [reason ...]\n"
+"     neighbor address clear [soft] [reason ...]\n"
+"             Administratively enable or disable a neighbour (down sends\n"
+"             Cease/Administrative Shutdown with the reason as shutdown\n"
+"             communication, at most 255 bytes), or reset its session\n"
+"             (Cease/Administrative Reset). A soft clear keeps the session:\n"
+"             it asks the peer to resend its routes (ROUTE-REFRESH) and\n"
+"             sends ours again. The address may match one neighbour in\n"
+"             several contexts: all are affected.\n"
+"\n"
+"     reload  Re-read the daemon's configuration file. Unchanged neighbours\n"
+"             keep their sessions; an invalid file changes nothing and its\n"
+"             error (FILE:LINE: message) is printed.\n"
+"\n"
+"     help    Print this text.\n"
+"\n"
+"     Other commands (resource commands) are handled by the resource\n"
+"     client when it is built in.\n"
+"\n"
+"EXIT STATUS\n"
+"     0   success\n"
+"     1   the daemon refused the request (the reason is printed)\n"
+"     64  usage error\n"
+"     69  the daemon could not be reached\n"
+"\n"
+"EXAMPLES\n"
+"     xrctl show bgp summary\n"
+"     xrctl -j show neighbor 10.0.0.2\n"
+"     xrctl show route c1 10.1.0.0/16\n"
+"     xrctl show route c1 --advertised 10.0.0.2\n"
+"     xrctl neighbor 10.0.0.2 down planned maintenance until 14:00 UTC\n"
+"     xrctl neighbor 10.0.0.2 clear soft\n"
+"\n"
+"SEE ALSO\n"
+"     xrouted(8), xrouted.conf(5)\n";
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: xrctl [-j] [-s socket] command [argument ...]"
+	    "\n       (xrctl --help for the commands)\n");
+}
+
+static int
+print_reply(json_t *reply, bool json)
+{
+	json_t *res = json_object_get(reply, "result");
+	const char *kind = json_string_value(json_object_get(reply, "kind"));
+
+	if (!json_is_true(json_object_get(reply, "ok"))) {
+		fprintf(stderr, "xrctl: %s\n", json_string_value(
+		    json_object_get(reply, "error")) ?: "request failed");
+		return EX_ERR;
+	}
+	if (json) {
+		json_dumpf(res, stdout, JSON_INDENT(2));
+		putchar('\n');
+		return 0;
+	}
+	if (kind == NULL || ctl_render_text(stdout, kind, res) == -1) {
+		/* A newer daemon: show what it said rather than nothing. */
+		json_dumpf(res, stdout, JSON_INDENT(2));
+		putchar('\n');
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *sock = getenv("XROUTE_SOCKET");
+	char err[512];
+	struct ctl_req req;
+	json_t *reply;
+	bool json = false;
+	int ch, rc;
+
+	if (sock == NULL || *sock == '\0')
+		sock = CTL_DEFAULT_SOCKET;
+	/* '+': stop at the command, whose own options start with "--". */
+	while ((ch = getopt_long(argc, argv, "+js:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = true;
+			break;
+		case 's':
+			sock = optarg;
+			break;
+		case 'h':
+			fputs(help_text, stdout);
+			return 0;
+		default:
+			usage();
+			return EX_USAGE;
+		}
+	}
+	if (optind == argc) {
+		usage();
+		return EX_USAGE;
+	}
+	if (strcmp(argv[optind], "help") == 0) {
+		fputs(help_text, stdout);
+		return 0;
+	}
+	if (!ctl_cmd_is_ours(argv[optind])) {
+		if (res_main != NULL)
+			return res_main(argc, argv);
+		fprintf(stderr, "xrctl: unknown command '%s'\n", argv[optind]);
+		return EX_USAGE;
+	}
+	if (ctl_cmd_parse(argc - optind, argv + optind, &req, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "xrctl: %s\n", err);
+		usage();
+		return EX_USAGE;
+	}
+	if (ctl_call(sock, argc - optind, argv + optind, &reply, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "xrctl: %s\n", err);
+		return EX_UNAVAILABLE;
+	}
+	rc = print_reply(reply, json);
+	json_decref(reply);
+	return rc;
+}

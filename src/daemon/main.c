@@ -1,0 +1,199 @@
+/*
+ * xrouted: one binary, one role per instance (edge and gateway speak BGP
+ * from a configuration file; api is the REST control plane, linked in from
+ * src/api/ when built). Exit codes follow sysexits(3): 64 usage, 69 role
+ * not available, 71 an operating system error at start, 78 configuration.
+ *
+ * Signals: SIGTERM/SIGINT shut down cleanly (Cease/Administrative Shutdown
+ * to every peer, RFC 8203 text "xrouted shutting down"), SIGHUP reloads the
+ * configuration (an invalid file leaves the running state alone).
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon/conf.h"
+#include "daemon/roles.h"
+#include "daemon/xrd.h"
+#include "lib/hash.h"
+#include "lib/log.h"
+
+#define XR_VERSION	"0.1.0"
+#define EX_USAGE	64
+#define EX_UNAVAILABLE	69
+#define EX_OSERR	71
+#define EX_CONFIG	78
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: xrouted [-dnv] [-f FILE] [-s SOCKET] "
+	    "[--role edge|gateway|api] [--version]\n"
+	    "  -d          stay in the foreground and log to stderr\n"
+	    "  -n          check the configuration and exit (0 ok, 78 error)\n"
+	    "  -f FILE     configuration file (default %s)\n"
+	    "  -s SOCKET   control socket (default: 'control' in the file, "
+	    "else %s)\n"
+	    "  -v          verbose: log debug messages\n"
+	    "  --role R    edge (default), gateway, or api\n"
+	    "  --version   print the version and exit\n"
+	    "See xrouted.conf(5) and xrctl(8).\n",
+	    CONF_DEFAULT_FILE, CONF_DEFAULT_CONTROL);
+}
+
+/* --role api hands the whole command line to the API role. */
+static const char *
+find_role(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+			return argv[i + 1];
+		if (strncmp(argv[i], "--role=", 7) == 0)
+			return argv[i] + 7;
+		if (strcmp(argv[i], "--") == 0)
+			break;
+	}
+	return "edge";
+}
+
+static void
+on_stop(struct ev_loop *loop, int sig, void *arg)
+{
+	log_info("signal %d: shutting down", sig);
+	ev_break(loop);
+}
+
+static void
+on_hup(struct ev_loop *loop, int sig, void *arg)
+{
+	char err[CONF_ERR_MAX];
+
+	log_info("SIGHUP: reloading the configuration");
+	xrd_reload(arg, err, sizeof(err));
+}
+
+static int
+run(struct xrd *x, struct xr_conf *conf, bool foreground)
+{
+	char err[CONF_ERR_MAX];
+
+	if (!foreground && daemon(0, 0) == -1) {
+		perror("xrouted: daemon");
+		conf_free(conf);
+		return EX_OSERR;
+	}
+	if (xrd_start(x, conf, err, sizeof(err)) == -1) {
+		log_err("%s", err);
+		if (x->conf == NULL)
+			conf_free(conf);
+		xrd_stop(x, "");
+		return EX_OSERR;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (ev_signal(x->loop, SIGTERM, on_stop, x) == -1 ||
+	    ev_signal(x->loop, SIGINT, on_stop, x) == -1 ||
+	    ev_signal(x->loop, SIGHUP, on_hup, x) == -1) {
+		log_err("cannot set up signal handling");
+		xrd_stop(x, "");
+		return EX_OSERR;
+	}
+	log_info("xrouted %s (role %s) started: router-id %u.%u.%u.%u, AS %u, "
+	    "control %s", XR_VERSION, x->role, conf->router_id >> 24,
+	    (conf->router_id >> 16) & 0xff, (conf->router_id >> 8) & 0xff,
+	    conf->router_id & 0xff, conf->as, x->ctl_path);
+	ev_run(x->loop);
+	xrd_stop(x, "xrouted shutting down");
+	log_info("stopped");
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "version", no_argument, NULL, 'V' },
+		{ "role", required_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct xrd x;
+	struct xr_conf *conf;
+	const char *role = find_role(argc, argv);
+	const char *file = CONF_DEFAULT_FILE;
+	char err[CONF_ERR_MAX];
+	bool foreground = false, check = false;
+	int ch, verbose = 0;
+
+	if (strcmp(role, "api") == 0) {
+		if (api_role_main == NULL) {
+			fprintf(stderr, "xrouted: role api is not built in\n");
+			return EX_UNAVAILABLE;
+		}
+		return api_role_main(argc, argv);
+	}
+	memset(&x, 0, sizeof(x));
+	while ((ch = getopt_long(argc, argv, "dnf:s:vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			foreground = true;
+			break;
+		case 'n':
+			check = true;
+			break;
+		case 'f':
+			file = optarg;
+			break;
+		case 's':
+			snprintf(x.ctl_path, sizeof(x.ctl_path), "%s", optarg);
+			x.ctl_path_forced = true;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'V':
+			printf("xrouted " XR_VERSION "\n");
+			printf("roles: edge gateway%s\n",
+			    api_role_main ? " api" : "");
+			return 0;
+		case 'R':
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "xrouted: unexpected argument '%s'\n",
+		    argv[optind]);
+		usage(stderr);
+		return EX_USAGE;
+	}
+	if (strcmp(role, "edge") != 0 && strcmp(role, "gateway") != 0) {
+		fprintf(stderr, "xrouted: unknown role '%s' (edge, gateway or "
+		    "api)\n", role);
+		return EX_USAGE;
+	}
+	if (conf_parse_file(file, &conf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return EX_CONFIG;
+	}
+	if (check) {
+		printf("%s: configuration OK\n", file);
+		conf_free(conf);
+		return 0;
+	}
+	x.role = role;
+	snprintf(x.conf_path, sizeof(x.conf_path), "%s", file);
+	log_init("xrouted", foreground, verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+	hash_init();
+	return run(&x, conf, foreground);
+}

@@ -1,0 +1,44 @@
+/*
+ * The BGP speaker role of xrouted (edge and gateway): owns the event
+ * loop, the RIB, the session manager and the control socket, and turns a
+ * parsed configuration into running state. Reload diffs the old and new
+ * configuration so unchanged neighbours keep their sessions.
+ */
+#ifndef XR_DAEMON_XRD_H
+#define XR_DAEMON_XRD_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "ctl/ctl.h"
+#include "daemon/conf.h"
+#include "lib/evloop.h"
+#include "rib/rib.h"
+#include "session/sess.h"
+
+struct xrd {
+	struct ev_loop		*loop;
+	struct rib		*rib;
+	struct sess_mgr		*sm;
+	struct xr_conf		*conf;
+	struct ctl_server	*ctl;
+	struct ctl_env		 env;
+	char			 conf_path[PATH_MAX];
+	char			 ctl_path[CONF_PATH_MAX];
+	bool			 ctl_path_forced;	/* -s given */
+	const char		*role;
+};
+
+/* Build everything from 'conf' (taken over); 0, or -1 with err. */
+int	xrd_start(struct xrd *, struct xr_conf *, char *err, size_t errlen);
+/* Apply a new configuration (taken over on success). */
+int	xrd_apply(struct xrd *, struct xr_conf *, char *err, size_t errlen);
+/* Re-read conf_path and apply it. */
+int	xrd_reload(struct xrd *, char *err, size_t errlen);
+/* Cease to every peer, close sockets, free everything. */
+void	xrd_stop(struct xrd *, const char *msg);
+/* Translate one configured neighbour into a session configuration. */
+void	xrd_sess_conf(const struct xr_conf *, const struct conf_ctx *,
+	    const struct conf_neighbor *, struct sess_conf *);
+
+#endif

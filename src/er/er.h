@@ -1,0 +1,118 @@
+/*
+ * The ExpressRoute resource model: ARM-shaped resources (circuits,
+ * peerings, route filters, authorizations, virtual networks, gateways,
+ * connections, the provider's cross-connection view), their validation
+ * rules and error catalogue, and the state machines (provider provisioning,
+ * advertised public prefixes, long-running operations).
+ *
+ * er_handle() takes one request already authenticated and parsed (method,
+ * path, api-version, JSON body) and answers with an HTTP status, a JSON
+ * body and headers. It knows nothing of HTTP transport: the API role calls
+ * it inside one store transaction per write; unit tests call it directly
+ * on an SQLite store.
+ */
+#ifndef XR_ER_ER_H
+#define XR_ER_ER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+#define ER_API_VERSION		"2025-07-01"
+#define ER_MAX_BODY		(256 * 1024)
+
+enum er_role { ER_ROLE_NONE, ER_ROLE_TENANT, ER_ROLE_PROVIDER, ER_ROLE_ADMIN };
+
+struct er_principal {
+	enum er_role	 role;
+	char		 sub[64];	/* tenant/provider: bound subscription */
+	char		 provider[128];	/* provider: service provider name */
+};
+
+struct er_err {
+	int		 status;
+	const char	*code;
+	char		 msg[1024];
+};
+
+/* The catalogue read from data files (peering locations, regions, BGP
+ * service communities) plus defaults for the providers seeded into the
+ * store. See data/README.md. */
+struct er_cat {
+	json_t		*locations;	/* name -> {geo, metro, localRegions[]} */
+	json_t		*regions;	/* lower-case name -> {displayName, geo} */
+	json_t		*services;	/* array of bgpServiceCommunities */
+	json_t		*providers;	/* array of seed provider entries */
+	json_t		*communities;	/* "12076:5010" -> {service, o365} */
+};
+
+struct er_config {
+	uint64_t	 gateway_delay_ms;	/* LRO time for gateways */
+	uint64_t	 default_delay_ms;	/* LRO time for the rest */
+	const char	*api_versions;		/* comma separated */
+};
+
+struct er_ctx {
+	struct store		*st;
+	const struct er_cat	*cat;
+	const struct er_config	*cfg;
+	struct er_principal	 who;
+	int64_t			 now_ms;	/* wall clock, ms */
+	int			 ops_started;	/* LROs started by this call */
+};
+
+struct er_req {
+	const char	*method;
+	const char	*path;		/* decoded URL path */
+	const char	*api_version;	/* NULL if absent */
+	const char	*if_match;
+	const char	*if_none_match;
+	const char	*since;		/* change feed ?since= */
+	json_t		*body;		/* parsed body or NULL */
+};
+
+struct er_resp {
+	int		 status;
+	json_t		*body;		/* owned; may be NULL (204) */
+	char		 etag[80];
+	char		 async_op[768];	/* Azure-AsyncOperation path */
+	char		 location[768];	/* Location path */
+	bool		 write;		/* the request changed the store */
+};
+
+int	er_cat_load(struct er_cat *, const char *datadir, char *err,
+	    size_t errlen);
+void	er_cat_free(struct er_cat *);
+/* Seed catalogue providers into an empty store (own transaction). */
+int	er_cat_seed(struct store *, const struct er_cat *);
+
+/* Handle one request; always fills resp (errors as ARM error bodies). */
+void	er_handle(struct er_ctx *, const struct er_req *, struct er_resp *);
+void	er_resp_clear(struct er_resp *);
+/* Does this method/path change state (needs a write transaction)? */
+bool	er_is_write(const char *method);
+
+/* Complete due long-running operations (provisioningState Updating ->
+ * Succeeded/Failed). Call inside a transaction. Returns the number
+ * completed, and in *next_ms the wall time of the next due one (0 none). */
+int	er_ops_complete(struct er_ctx *, int64_t *next_ms);
+
+/* Error catalogue. */
+void	er_err_body(const struct er_err *, json_t **);
+size_t	er_err_count(void);
+/* i-th catalogue entry, for docs/errors.md and tests. */
+void	er_err_entry(size_t i, const char **name, int *status,
+	    const char **code, const char **fmt);
+
+/* The OpenAPI 3 document built from the resource tables. */
+json_t	*er_openapi(void);
+
+/* Principal of a token created through the API; -1 if unknown. */
+int	er_token_find(struct store *, const char *token, struct er_principal *);
+
+/* Lowercase SHA-256 hex of a token (tokens are stored hashed). */
+void	er_sha256_hex(const void *, size_t, char out[65]);
+
+#endif

@@ -1,0 +1,236 @@
+/*
+ * Per-family prefix tables: dests in a slab (12 bytes for an IPv4 prefix,
+ * 24 for IPv6), found through an open-addressing index of 32-bit slab
+ * indices. Keyed by SipHash of address and length, because peers choose
+ * the prefixes. Deletion shifts entries back instead of leaving
+ * tombstones, so a table that churns does not slow down.
+ *
+ * Ordered output (rib_walk) sorts on demand: it is rare, and a hash keeps
+ * the per-UPDATE path at one probe per prefix.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "lib/hash.h"
+#include "lib/log.h"
+#include "rib/rib_priv.h"
+
+void
+rib_table_init(struct rib_tab *t, enum bgp_fam fam)
+{
+	memset(t, 0, sizeof(*t));
+	t->fam = (uint8_t)fam;
+	t->af = fam == BGP_FAM_V6U ? AF_INET6 : AF_INET;
+	t->alen = (uint8_t)addr_bytes(t->af);
+	rib_slab_init(&t->dests, (uint32_t)(sizeof(struct rib_dest) +
+	    (t->alen == 4 ? 4 : 16)));
+}
+
+void
+rib_table_fini(struct rib_tab *t)
+{
+	rib_slab_free(&t->dests);
+	if (t->slots != NULL)
+		rib_big_free(t->slots, ((size_t)t->mask + 1) * sizeof(uint32_t));
+	t->slots = NULL;
+	t->mask = 0;
+	t->count = 0;
+	t->nbest = 0;
+}
+
+size_t
+rib_table_mem(const struct rib_tab *t)
+{
+	return rib_vec_mem(&t->dests.v) +
+	    (t->slots ? (size_t)(t->mask + 1) * sizeof(uint32_t) : 0);
+}
+
+/*
+ * A slot holds the dest index (25 bits) and 7 bits of the key's hash, so
+ * probing past other keys rarely has to read their dest.
+ */
+#define IDX_BITS	25
+#define IDX_MASK	((1u << IDX_BITS) - 1)
+#define SLOT(di, h)	((uint32_t)((h) >> 57) << IDX_BITS | (di))
+#define TAG_OK(s, h)	(((s) >> IDX_BITS) == (uint32_t)((h) >> 57))
+
+static uint64_t
+key_hash(const struct rib_tab *t, const uint8_t *a, uint8_t len)
+{
+	uint8_t k[17];
+
+	memcpy(k, a, t->alen);
+	k[t->alen] = len;
+	return hash_bytes(k, (size_t)t->alen + 1);
+}
+
+static uint64_t
+dest_hash(const struct rib_tab *t, const struct rib_dest *d)
+{
+	return key_hash(t, d->key, d->len);
+}
+
+static bool
+dest_is(const struct rib_tab *t, const struct rib_dest *d,
+    const struct prefix *p)
+{
+	return d->len == p->len && memcmp(d->key, p->b, t->alen) == 0;
+}
+
+uint32_t
+rib_table_find(const struct rib_tab *t, const struct prefix *p)
+{
+	uint32_t i, s, di;
+	uint64_t h;
+
+	if (t->slots == NULL || p->af != t->af)
+		return 0;
+	h = key_hash(t, p->b, p->len);
+	for (i = (uint32_t)h & t->mask; (s = t->slots[i]) != 0;
+	    i = (i + 1) & t->mask) {
+		di = s & IDX_MASK;
+		if (TAG_OK(s, h) && dest_is(t, rib_dest_at(t, di), p))
+			return di;
+	}
+	return 0;
+}
+
+/*
+ * Double the index. Dests are read in slab order (sequential memory), not
+ * in slot order, so a rehash costs one hash and one random write each.
+ */
+static int
+index_grow(struct rib_tab *t)
+{
+	uint32_t nsize = t->slots ? (t->mask + 1) * 2 : 16, i, j;
+	uint32_t *ns = rib_big_alloc((size_t)nsize * sizeof(uint32_t));
+	const struct rib_dest *d;
+	uint64_t h;
+
+	if (ns == NULL)
+		return -1;
+	for (i = 1; t->slots && i < t->dests.hwm; i++) {
+		d = rib_dest_at(t, i);
+		if (d->flags & RIB_DF_FREE)
+			continue;
+		h = dest_hash(t, d);
+		for (j = (uint32_t)h & (nsize - 1); ns[j];
+		    j = (j + 1) & (nsize - 1))
+			;
+		ns[j] = SLOT(i, h);
+	}
+	if (t->slots != NULL)
+		rib_big_free(t->slots, ((size_t)t->mask + 1) * sizeof(uint32_t));
+	t->slots = ns;
+	t->mask = nsize - 1;
+	return 0;
+}
+
+/* Find or create the dest of prefix p; 0 on ENOMEM. */
+uint32_t
+rib_table_get(struct rib_tab *t, const struct prefix *p)
+{
+	struct rib_dest *d;
+	uint32_t i, s, di;
+	uint64_t h;
+
+	if (p->af != t->af)
+		return 0;
+	if (t->slots == NULL || (t->count + 1) * 10 > (t->mask + 1) * 7)
+		if (index_grow(t) == -1)
+			return 0;
+	h = key_hash(t, p->b, p->len);
+	for (i = (uint32_t)h & t->mask; (s = t->slots[i]) != 0;
+	    i = (i + 1) & t->mask) {
+		di = s & IDX_MASK;
+		if (TAG_OK(s, h) && dest_is(t, rib_dest_at(t, di), p))
+			return di;
+	}
+	if (t->dests.hwm > IDX_MASK && t->dests.freelist == 0)
+		return 0;	/* 32M prefixes in one family of one context */
+	if ((di = rib_slab_alloc(&t->dests)) == 0)
+		return 0;
+	d = rib_dest_at(t, di);
+	d->len = p->len;
+	memcpy(d->key, p->b, t->alen);
+	t->slots[i] = SLOT(di, h);
+	t->count++;
+	return di;
+}
+
+/* Drop a dest nobody uses any more (no path, no group reference). */
+void
+rib_table_release(struct rib_tab *t, uint32_t di)
+{
+	struct rib_dest *d = rib_dest_at(t, di);
+	uint32_t i, j, k;
+
+	if (d->paths != 0 || d->refs != 0 || (d->flags & RIB_DF_FREE))
+		fatal_bug("rib: releasing a dest still in use");
+	for (i = (uint32_t)dest_hash(t, d) & t->mask;
+	    (t->slots[i] & IDX_MASK) != di; i = (i + 1) & t->mask)
+		if (t->slots[i] == 0)
+			fatal_bug("rib: dest not in its index");
+	j = i;
+	for (;;) {
+		t->slots[i] = 0;
+		for (;;) {
+			j = (j + 1) & t->mask;
+			if (t->slots[j] == 0)
+				goto done;
+			k = (uint32_t)dest_hash(t, rib_dest_at(t,
+			    t->slots[j] & IDX_MASK)) & t->mask;
+			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+				continue;
+			break;
+		}
+		t->slots[i] = t->slots[j];
+		i = j;
+	}
+done:
+	t->count--;
+	rib_slab_put(&t->dests, di);
+	d->flags = RIB_DF_FREE;
+}
+
+void
+rib_dest_prefix(const struct rib_tab *t, const struct rib_dest *d,
+    struct prefix *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->af = t->af;
+	p->len = d->len;
+	memcpy(p->b, d->key, t->alen);
+}
+
+static int
+dest_cmp(const void *a, const void *b, void *arg)
+{
+	const struct rib_tab *t = arg;
+	const struct rib_dest *x = rib_dest_at(t, *(const uint32_t *)a);
+	const struct rib_dest *y = rib_dest_at(t, *(const uint32_t *)b);
+	int c = memcmp(x->key, y->key, t->alen);
+
+	if (c != 0)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* Every live dest, in address order. */
+uint32_t *
+rib_table_sorted(const struct rib_tab *t, size_t *n)
+{
+	uint32_t *v, i;
+	size_t k = 0;
+
+	*n = 0;
+	if ((v = malloc(((size_t)t->count + 1) * sizeof(*v))) == NULL)
+		return NULL;
+	for (i = 1; i < t->dests.hwm && k < t->count; i++)
+		if (!(rib_dest_at(t, i)->flags & RIB_DF_FREE))
+			v[k++] = i;
+	qsort_r(v, k, sizeof(*v), dest_cmp, (void *)t);
+	*n = k;
+	return v;
+}

@@ -1,0 +1,142 @@
+/* Unit tests for src/store: migrations, put/get, case-insensitive ids,
+ * parent cascade, unique keys, the change feed, rollback, reopen. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "t.h"
+#include "store/store.h"
+
+static char dbpath[64];
+
+static struct store *
+open_db(void)
+{
+	struct store *s = NULL;
+
+	T_EQ(store_open_sqlite(dbpath, &s), STORE_OK);
+	return s;
+}
+
+static int
+put(struct store *s, const char *id, const char *parent, const char *ukey,
+    const char *doc)
+{
+	struct store_rec r = { .id = (char *)id, .type = (char *)"T",
+	    .parent = (char *)parent, .sub = (char *)"s1",
+	    .ukey = (char *)ukey, .doc = (char *)doc };
+
+	return store_put(s, &r);
+}
+
+static int
+count_cb(const struct store_rec *r, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+feed_cb(const struct store_change *c, void *arg)
+{
+	char *buf = arg;
+
+	snprintf(buf + strlen(buf), 512 - strlen(buf), "%c%s;", c->op, c->id);
+	return 0;
+}
+
+static void
+test_schema_version(void)
+{
+	struct store *s = open_db();
+
+	T_EQ(s->ops->schema_version(s), 1);
+	store_close(s);
+	s = open_db();			/* reopening does not re-migrate */
+	T_EQ(s->ops->schema_version(s), 1);
+	store_close(s);
+}
+
+static void
+test_put_get_cascade(void)
+{
+	struct store *s = open_db();
+	struct store_rec r;
+	char feed[512] = "";
+	int n = 0;
+	int64_t c0 = store_counter(s);
+
+	T_EQ(store_begin(s), STORE_OK);
+	T_EQ(put(s, "/a/P", NULL, "k1", "{\"x\":\"w\"}"), STORE_OK);
+	T_EQ(put(s, "/a/P/c/One", "/a/p", NULL, "{}"), STORE_OK);
+	T_EQ(put(s, "/a/P/c/Two", "/A/P", NULL, "{}"), STORE_OK);
+	/* a child of a missing parent violates the foreign key */
+	T_EQ(put(s, "/a/Q/c/x", "/a/q", NULL, "{}"), STORE_CONFLICT);
+	/* the unique key is unique within a type */
+	T_EQ(put(s, "/a/R", NULL, "k1", "{}"), STORE_CONFLICT);
+	/* the document must be JSON */
+	T_EQ(put(s, "/a/S", NULL, NULL, "{nope"), STORE_CONFLICT);
+	T_EQ(store_commit(s), STORE_OK);
+
+	T_EQ(store_get(s, "/A/p", &r), STORE_OK);
+	T_STREQ(r.id, "/a/P");
+	T_STREQ(r.doc, "{\"x\":\"w\"}");
+	store_rec_free(&r);
+	T_EQ(store_find_ukey(s, "T", "k1", &r), STORE_OK);
+	T_STREQ(r.id, "/a/P");
+	store_rec_free(&r);
+	store_list_children(s, "/a/p", "T", count_cb, &n);
+	T_EQ(n, 2);
+	T_EQ(store_count(s, "T", "s1", NULL, NULL), 3);
+	T_EQ(store_count(s, "T", "s1", "$.x", "w"), 1);
+
+	T_EQ(store_begin(s), STORE_OK);
+	T_EQ(store_del(s, "/a/p"), STORE_OK);
+	T_EQ(store_commit(s), STORE_OK);
+	T_EQ(store_get(s, "/a/P/c/One", &r), STORE_NOTFOUND);
+	T_EQ(store_del(s, "/a/p"), STORE_NOTFOUND);
+	/* 3 puts + 3 deletes (two of them by cascade) */
+	T_EQ(store_counter(s), c0 + 6);
+	store_changes(s, c0 + 3, 10, feed_cb, feed);
+	T_CHECK(strstr(feed, "D/a/P/c/One;") != NULL);
+	T_CHECK(strstr(feed, "D/a/P;") != NULL);
+	store_close(s);
+}
+
+static void
+test_rollback_and_reopen(void)
+{
+	struct store *s = open_db();
+	struct store_rec r;
+
+	T_EQ(store_begin(s), STORE_OK);
+	T_EQ(put(s, "/keep", NULL, NULL, "{\"v\":2}"), STORE_OK);
+	T_EQ(store_commit(s), STORE_OK);
+	T_EQ(store_begin(s), STORE_OK);
+	T_EQ(put(s, "/gone", NULL, NULL, "{}"), STORE_OK);
+	store_rollback(s);
+	T_EQ(store_get(s, "/gone", &r), STORE_NOTFOUND);
+	store_close(s);
+	s = open_db();
+	T_EQ(store_get(s, "/keep", &r), STORE_OK);
+	T_STREQ(r.doc, "{\"v\":2}");
+	store_rec_free(&r);
+	store_close(s);
+}
+
+int
+main(void)
+{
+	snprintf(dbpath, sizeof(dbpath), "/tmp/xr-test-store-%d.db", getpid());
+	T_RUN(test_schema_version);
+	T_RUN(test_put_get_cascade);
+	T_RUN(test_rollback_and_reopen);
+	unlink(dbpath);
+	strcat(dbpath, "-wal");
+	unlink(dbpath);
+	dbpath[strlen(dbpath) - 4] = '\0';
+	strcat(dbpath, "-shm");
+	unlink(dbpath);
+	return t_done();
+}
