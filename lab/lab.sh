@@ -3,7 +3,9 @@
 #
 #   lab.sh up [--ce bird|frr] [--bfd MS]   build it and print the summary
 #   lab.sh status [-j]                      sessions, prefixes, BFD, pings
-#   lab.sh fail primary|secondary           cut that link (veth down)
+#   lab.sh fail primary|secondary [--mode drop|link]
+#                                           cut that link: drop every frame
+#                                           silently (default) or link down
 #   lab.sh restore [primary|secondary]      heal it (default: both)
 #   lab.sh down                             remove every namespace and process
 #
@@ -78,6 +80,9 @@ protocol bgp msee {
 	neighbor $pa as 12076;
 	hold time $hold;
 	bfd $bfd_on;
+	# lab pace: BIRD waits 60 s after an error by default
+	error wait time 2, 20;
+	connect retry time 5;
 	ipv4 {
 		import all;
 		export where net = 10.2.20.0/25;
@@ -120,6 +125,8 @@ protocol bgp to_customer {
 	neighbor $pa as 65010;
 	hold time $hold;
 	bfd $bfd_on;
+	error wait time 2, 20;
+	connect retry time 5;
 	ipv4 { import limit 4000 action restart; import filter from_ce; export filter to_ce; };
 }
 protocol bgp to_gateway {
@@ -220,6 +227,8 @@ context \"private\" {
         description \"customer $([ $n = 1 ] && echo primary || echo secondary)\"
         local-address $la
         hold-time $hold
+        ttl-security no      # Azure does not require GTSM of customers
+        connect-retry 5
         $bfd_line
         remove-private-as
         strip-communities
@@ -335,20 +344,45 @@ lab_status() {
 	done
 }
 
+# A cut the routers cannot see locally: the link stays up and nftables
+# drops every frame in both directions on the CE's side, as when a provider
+# circuit fails in the middle; only BFD or the hold timer notices. With
+# --mode link the CE's interface goes down instead (both ends see it).
+cut_table() { echo "xrlab_cut"; }
+
 lab_fail() {
-	case ${1:-} in
-	primary) ns ce1 ip link set msee down ;;
-	secondary) ns ce2 ip link set msee down ;;
+	local path=${1:-} mode=drop node
+	[ "${2:-}" = --mode ] && mode=${3:-}
+	case $path in
+	primary) node=ce1 ;;
+	secondary) node=ce2 ;;
 	*) die "fail: say primary or secondary" ;;
 	esac
-	echo "lab: $1 link cut (ce$([ $1 = primary ] && echo 1 || echo 2) msee down)"
+	case $mode in
+	drop)
+		ns $node nft -f - <<EOF || die "fail: nftables refused the drop rule"
+table netdev $(cut_table) {
+	chain in { type filter hook ingress device "msee" priority 0; policy drop; }
+	chain out { type filter hook egress device "msee" priority 0; policy drop; }
+}
+EOF
+		;;
+	link) ns $node ip link set msee down ;;
+	*) die "fail: --mode $mode is not one of: drop, link" ;;
+	esac
+	echo "lab: $path link cut ($node msee, $mode)"
+}
+
+restore_one() {  # node
+	ns "$1" nft delete table netdev "$(cut_table)" 2>/dev/null
+	ns "$1" ip link set msee up
 }
 
 lab_restore() {
 	case ${1:-both} in
-	primary) ns ce1 ip link set msee up ;;
-	secondary) ns ce2 ip link set msee up ;;
-	both) ns ce1 ip link set msee up; ns ce2 ip link set msee up ;;
+	primary) restore_one ce1 ;;
+	secondary) restore_one ce2 ;;
+	both) restore_one ce1; restore_one ce2 ;;
 	*) die "restore: say primary, secondary or nothing" ;;
 	esac
 	echo "lab: restored ${1:-both}"
@@ -380,7 +414,7 @@ lab_down() {
 case ${1:-} in
 up) shift; lab_up "$@" ;;
 status) lab_status ;;
-fail) lab_fail "${2:-}" ;;
+fail) shift; lab_fail "$@" ;;
 restore) lab_restore "${2:-both}" ;;
 down) lab_down ;;
 *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;

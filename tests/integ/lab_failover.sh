@@ -15,6 +15,7 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 nok() { n=$((n + 1)); echo "not ok $n - $*"; }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
 ns() { local x=$1; shift; ip netns exec "xrlab-$x" "$@"; }
+quiet() { "$@" >/dev/null 2>&1; }
 
 if ip netns list | grep -q '^xrlab-'; then
 	echo "ok 1 - lab test # SKIP a lab is already running on this machine"
@@ -60,9 +61,11 @@ check "CE1 sees the regional community (12076,50002)" \
     bash -c "birdc -s $XR_LAB_DIR/ce1.bird.sock show route all 10.1.0.0/16 | grep -q '(12076,50002)'"
 check "BFD Up on CE1 and CE2" wait_for 10 bash -c \
     "birdc -s $XR_LAB_DIR/ce1.bird.sock show bfd sessions | grep -q ' Up ' && birdc -s $XR_LAB_DIR/ce2.bird.sock show bfd sessions | grep -q ' Up '"
-check "ping on-premises -> VNet" ns host ping -c3 -i0.2 -W1 -q 10.1.0.4
+check "ping on-premises -> VNet" quiet ns host ping -c3 -i0.2 -W1 10.1.0.4
 
-# a probe stream host -> vm across the cut
+# a probe stream host -> vm across the cut, pinned to the primary CE so
+# the cut hits it: CE1 must reroute over iBGP to CE2 and the secondary link
+ns host ip route replace 10.1.0.0/16 via 10.2.20.2
 ns vm "$PROBE" recv 47000 -t 25 -q 1500 >"$XR_LAB_DIR/probe.out" 2>&1 &
 rpid=$!
 sleep 0.3
@@ -76,13 +79,13 @@ check "secondary session stays Established" established msee2 172.16.0.5
 wait "$spid"
 wait "$rpid"
 res=$(cat "$XR_LAB_DIR/probe.out" | tail -1)
-echo "# probe: $res"
+echo "# probe across the primary cut: $res"
 received=$(echo "$res" | python3 -c 'import json,sys; print(json.load(sys.stdin)["received"])' 2>/dev/null || echo 0)
 lastseq=$(echo "$res" | python3 -c 'import json,sys; print(json.load(sys.stdin)["lastSeq"])' 2>/dev/null || echo 0)
 # 12 s at 5 ms = 2400 packets; the cut happens at ~3 s
 check "traffic continued on the secondary path (received $received, last seq $lastseq)" \
     test "$lastseq" -ge 2300 -a "$received" -ge 1500
-check "ping on-premises -> VNet with the primary down" ns host ping -c3 -i0.2 -W1 -q 10.1.0.4
+check "ping on-premises -> VNet with the primary down" quiet ns host ping -c3 -i0.2 -W1 10.1.0.4
 
 "$LAB" restore primary >/dev/null
 check "primary session Established again after restore" \
