@@ -58,8 +58,12 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 
+# Roles declared weak in src/daemon/roles.h live in static archives; a
+# weak reference does not pull an archive member, so name them here.
+comma := ,
+ROLE_SYMS := $(if $(wildcard src/api/api_role.c),-Wl$(comma)-u$(comma)api_role_main)
 $(BUILD)/xrouted: $(BUILD)/obj/src/daemon/main.o $(LIBS)
-	$(CC) $(LDFLAGS) -o $@ $< $(LINKLIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(ROLE_SYMS) $(LINKLIBS)
 
 CLI_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard cli/*.c))
 $(BUILD)/xrctl: $(CLI_OBJ) $(LIBS)

@@ -6,7 +6,10 @@
  * UPDATE bytes, for K eBGP peers. Prints times and peak RSS (VmHWM).
  *
  *   rib_bench [-n prefixes] [-a attribute-sets] [-o out-peers]
+ *             [-I in-peers] (each announces the table with its own AS)
+ *             [-s] (instead the in peers, all AS 65001, share the table)
  *             [-i] (pull while ingesting) [-l] (out peers join after the load)
+ *             [-w] (then the in peer withdraws everything)
  *             [-d] (then the in peer goes down: flush + withdrawals)
  */
 #include <getopt.h>
@@ -215,6 +218,52 @@ gen_updates(struct msgs *m, const struct prefix *pfx, size_t n,
 	free(set);
 }
 
+/* Withdrawals of every prefix, packed, in the announcement order. */
+static void
+gen_withdraws(struct msgs *m, const struct msgs *ann)
+{
+	struct bgp_encode_ctx e = { .as4 = true };
+	struct prefix *v = NULL;
+	struct bgp_update u;
+	struct bgp_err err;
+	struct rbuf r;
+	size_t cap = 0, n = 0, off, len, i;
+	struct bgp_decode_ctx dc = { .as4 = true, .ebgp = true,
+	    .fams = BGP_FAM_BIT(BGP_FAM_V4U) };
+	struct wbuf w;
+	int k;
+
+	dc.scratch = malloc(4 * BGP_MAX_EXT_MSG);
+	dc.scratch_len = 4 * BGP_MAX_EXT_MSG;
+	for (off = 0; off < ann->len; off += len) {
+		len = (size_t)ann->p[off + 16] << 8 | ann->p[off + 17];
+		if (bgp_update_decode(ann->p + off + BGP_HDR_LEN,
+		    len - BGP_HDR_LEN, &dc, &u, &err) != 0)
+			exit(1);
+		r = u.nlri;
+		for (;;) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 1 << 16;
+				v = realloc(v, cap * sizeof(*v));
+			}
+			if (bgp_nlri_next(&r, BGP_FAM_V4U, &v[n]) != 1)
+				break;
+			n++;
+		}
+	}
+	wbuf_init(&w, 1 << 20, (size_t)1 << 33);
+	for (i = 0; i < n; i += (size_t)k) {
+		k = bgp_withdraw_pack(&w, &e, BGP_FAM_V4U, v + i, n - i);
+		if (k <= 0)
+			exit(1);
+		m->n++;
+	}
+	m->p = w.p;
+	m->len = w.len;
+	free(v);
+	free(dc.scratch);
+}
+
 static void
 nop_wakeup(void *o)
 {
@@ -286,25 +335,40 @@ cpu_us(void)
  * (the in peer too: it shares the update group and skips its own routes).
  */
 static void
-drain_all(struct rib_peer *in, struct sink *isk, struct rib_peer **out,
-    struct sink *sk, unsigned nout)
+drain_all(struct rib_peer **in, unsigned nin, struct sink *isk,
+    struct rib_peer **out, struct sink *sk, unsigned nout)
 {
 	bool more = true;
 	unsigned o;
 
 	while (more) {
 		more = false;
-		drain(in, isk);
+		for (o = 0; o < nin; o++) {
+			drain(in[o], isk);
+			more |= rib_peer_pending(in[o]);
+		}
 		for (o = 0; o < nout; o++) {
 			if (out[o] == NULL)
 				continue;
 			drain(out[o], &sk[o]);
+			more |= rib_peer_pending(out[o]);
 		}
-		if (rib_peer_pending(in))
-			more = true;
-		for (o = 0; o < nout; o++)
-			if (out[o] != NULL && rib_peer_pending(out[o]))
-				more = true;
+	}
+}
+
+/* The first AS of every message's AS_PATH (ORIGIN comes first). */
+static void
+set_first_as(struct msgs *m, uint32_t as)
+{
+	size_t off, len;
+
+	for (off = 0; off < m->len; off += len) {
+		len = (size_t)m->p[off + 16] << 8 | m->p[off + 17];
+		if (m->p[off + 28] != BGP_ATTR_AS_PATH) {
+			fprintf(stderr, "unexpected attribute layout\n");
+			exit(1);
+		}
+		put32(m->p + off + 32, as);
 	}
 }
 
@@ -328,21 +392,26 @@ main(int argc, char **argv)
 	struct bgp_err err;
 	struct rib *r;
 	struct rib_ctx *c;
-	struct rib_peer *in;
+	struct rib_peer *in, **ins;
+	unsigned nin = 1, j;
+	bool split = false, wdraw = false;
 	struct prefix *pfx;
 	uint64_t t0, t1, t2, t3, c0, c1, c2;
 	long base_kb;
 	char ra[32], la[32];
 	int ch;
 
-	while ((ch = getopt(argc, argv, "n:a:o:ildp")) != -1) {
+	while ((ch = getopt(argc, argv, "n:a:o:I:ildpsw")) != -1) {
 		switch (ch) {
 		case 'n': n = strtoul(optarg, NULL, 10); break;
 		case 'a': nsets = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'o': nout = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'I': nin = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'i': inter = true; break;
 		case 'l': late = true; break;
 		case 'd': down = true; break;
+		case 's': split = true; break;
+		case 'w': wdraw = true; break;
 		case 'p':
 			/* the ExpressRoute edge policy on both sides */
 			pol_in = calloc(1, sizeof(*pol_in));
@@ -358,11 +427,12 @@ main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: rib_bench [-n N] [-a sets] "
-			    "[-o peers] [-i] [-l] [-d] [-p]\n");
+			    "[-o peers] [-I in-peers] [-s] [-i] [-l] [-d] "
+			    "[-p] [-w]\n");
 			return 64;
 		}
 	}
-	if (nsets == 0 || nout == 0 || n == 0)
+	if (nsets == 0 || nout == 0 || n == 0 || nin == 0 || nin > 200)
 		return 64;
 	hash_init();
 	t0 = mono_us();
@@ -378,7 +448,14 @@ main(int argc, char **argv)
 	r = rib_new(NULL);
 	rib_set_router_id(r, 0x0a000001);
 	c = rib_ctx_get(r, "bench");
-	in = peer(c, 65001, "10.0.0.2", "10.0.0.1", 0x0a000002, pol_in);
+	ins = calloc(nin, sizeof(*ins));
+	for (j = 0; j < nin; j++) {
+		snprintf(ra, sizeof(ra), "10.0.%u.2", j);
+		snprintf(la, sizeof(la), "10.0.%u.1", j);
+		ins[j] = peer(c, split ? 65001 : 65001 + j, ra, la,
+		    0x0a000002 + j, pol_in);
+	}
+	in = ins[0];
 	out = calloc(nout, sizeof(*out));
 	sk = calloc(nout, sizeof(*sk));
 	memset(&isk, 0, sizeof(isk));
@@ -393,17 +470,23 @@ main(int argc, char **argv)
 	}
 	t0 = mono_us();
 	c0 = cpu_us();
-	for (i = 0, off = 0; off < m.len; i++) {
-		size_t len = (size_t)m.p[off + 16] << 8 | m.p[off + 17];
+	for (j = 0; j < (split ? 1 : nin); j++) {
+		if (nin > 1 && !split)
+			set_first_as(&m, 65001 + j);
+		for (i = 0, off = 0; off < m.len; i++) {
+			size_t len = (size_t)m.p[off + 16] << 8 | m.p[off + 17];
+			/* split: UPDATE i comes from in peer i mod nin */
+			struct rib_peer *from = split ? ins[i % nin] : ins[j];
 
-		if (rib_peer_update(in, m.p + off + BGP_HDR_LEN,
-		    len - BGP_HDR_LEN, &err) != 0) {
-			fprintf(stderr, "update %zu refused\n", i);
-			return 1;
+			if (rib_peer_update(from, m.p + off + BGP_HDR_LEN,
+			    len - BGP_HDR_LEN, &err) != 0) {
+				fprintf(stderr, "update %zu refused\n", i);
+				return 1;
+			}
+			off += len;
+			if (inter && !late && i % 64 == 63)
+				drain_all(ins, nin, &isk, out, sk, nout);
 		}
-		off += len;
-		if (inter && !late && i % 64 == 63)
-			drain_all(in, &isk, out, sk, nout);
 	}
 	t1 = mono_us();
 	c1 = cpu_us();
@@ -412,15 +495,16 @@ main(int argc, char **argv)
 		snprintf(la, sizeof(la), "10.1.%u.1", o);
 		out[o] = peer(c, 65100 + o, ra, la, 0x0b000000 + o, pol_out);
 	}
-	drain_all(in, &isk, out, sk, nout);
+	drain_all(ins, nin, &isk, out, sk, nout);
 	t2 = mono_us();
 	c2 = cpu_us();
 	rib_ctx_stats(c, &cs);
 	rib_peer_stats(in, &ist);
 	rib_peer_stats(out[0], &st);
 	printf("ingest %.3f s, pull %.3f s, total %.3f s wall; CPU %.3f + "
-	    "%.3f = %.3f s (%u out peer%s%s)\n", secs(t0, t1), secs(t1, t2),
-	    secs(t0, t2), secs(c0, c1), secs(c1, c2), secs(c0, c2), nout,
+	    "%.3f = %.3f s (%u in, %u out peer%s%s)\n", secs(t0, t1),
+	    secs(t1, t2), secs(t0, t2), secs(c0, c1), secs(c1, c2),
+	    secs(c0, c2), nin, nout,
 	    nout > 1 ? "s" : "", late ? ", joined after the load" :
 	    inter ? ", pulled while ingesting" : "");
 	printf("out peer 0: %zu prefixes sent, %zu messages, %.1f MB\n",
@@ -431,6 +515,8 @@ main(int argc, char **argv)
 	printf("RSS %.1f MB (%.1f MB in huge pages), peak (VmHWM) %.1f MB, "
 	    "of which input %.1f MB\n", status_kb("VmRSS") / 1024.0,
 	    huge_kb() / 1024.0, status_kb("VmHWM") / 1024.0, base_kb / 1024.0);
+	if (split)
+		ist.pfx_accepted[BGP_FAM_V4U] = (uint32_t)cs.prefixes[BGP_FAM_V4U];
 	if (ist.pfx_accepted[BGP_FAM_V4U] != n)
 		printf("in peer: %u prefixes accepted, %u filtered by import\n",
 		    ist.pfx_accepted[BGP_FAM_V4U],
@@ -439,6 +525,30 @@ main(int argc, char **argv)
 		fprintf(stderr, "FAIL: %u prefixes sent, want %u\n",
 		    st.pfx_sent[BGP_FAM_V4U], ist.pfx_accepted[BGP_FAM_V4U]);
 		return 1;
+	}
+	if (wdraw) {
+		struct msgs wm = { 0 };
+
+		gen_withdraws(&wm, &m);
+		t3 = mono_us();
+		c0 = cpu_us();
+		for (off = 0; off < wm.len; ) {
+			size_t len = (size_t)wm.p[off + 16] << 8 |
+			    wm.p[off + 17];
+
+			if (rib_peer_update(in, wm.p + off + BGP_HDR_LEN,
+			    len - BGP_HDR_LEN, &err) != 0)
+				return 1;
+			off += len;
+		}
+		c1 = cpu_us();
+		drain_all(ins, nin, &isk, out, sk, nout);
+		rib_ctx_stats(c, &cs);
+		printf("withdraw all (%zu UPDATEs): %.3f s wall; CPU %.3f + "
+		    "%.3f s; %zu prefixes left\n", wm.n, secs(t3, mono_us()),
+		    secs(c0, c1), secs(c1, cpu_us()),
+		    cs.prefixes[BGP_FAM_V4U]);
+		free(wm.p);
 	}
 	if (down) {
 		t3 = mono_us();
@@ -460,6 +570,7 @@ main(int argc, char **argv)
 	free(sk);
 	free(out);
 	free(m.p);
+	free(ins);
 	free(pol_in);
 	free(pol_out);
 	return 0;

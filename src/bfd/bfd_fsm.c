@@ -106,7 +106,8 @@ bfd_tx_allowed(const struct bfd_session *s)
 /*
  * Recompute the negotiated intervals (6.8.2, 6.8.4) and keep the transmit
  * timer in step: a peer lowering its Required Min RX is honoured from the
- * last packet we sent (6.8.3), not after the next long interval.
+ * last packet we sent (6.8.3), not after the next long interval; a peer
+ * raising it gets no packet before the new interval.
  */
 void
 bfd_timers_update(struct bfd_session *s)
@@ -127,10 +128,13 @@ bfd_timers_update(struct bfd_session *s)
 		bfd_tx_schedule(s, true);
 		return;
 	}
-	if (s->tx_intv < old) {
+	/* Re-pace from the last packet: sooner if faster, later if slower
+	 * (6.8.7: never more often than the negotiated interval). */
+	if (s->tx_intv != old && s->last_tx != 0) {
 		due = s->last_tx + bfd_jitter(s->tx_intv, s->conf.mult,
 		    bfd_random(s->bfd));
-		if (due < s->tx_timer.due_us)
+		if (s->tx_intv < old ? due < s->tx_timer.due_us :
+		    due > s->tx_timer.due_us)
 			ev_timer_start_at(loop, &s->tx_timer, due);
 	}
 }

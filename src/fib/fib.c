@@ -406,6 +406,21 @@ fib_route_set(struct fib *f, uint32_t table, const struct prefix *p,
 }
 
 int
+fib_route_set_gws(struct fib *f, uint32_t table, const struct prefix *p,
+    const struct addr *gws, size_t n)
+{
+	struct fib_nexthop nh[FIB_NH_MAX];
+	size_t i;
+
+	memset(nh, 0, sizeof(nh));
+	if (n > FIB_NH_MAX)
+		return fib_route_set(f, table, p, nh, n);	/* the error */
+	for (i = 0; i < n; i++)
+		nh[i].gw = gws[i];
+	return fib_route_set(f, table, p, nh, n);
+}
+
+int
 fib_route_del(struct fib *f, uint32_t table, const struct prefix *p)
 {
 	struct prefix c;

@@ -77,7 +77,8 @@ struct fib_link {
 	bool		 deleted;	/* RTM_DELLINK */
 };
 
-/* A link appeared, went admin/oper up or down, or was deleted. */
+/* After fib_new: a link appeared, went admin/oper up or down, or was
+ * deleted. */
 typedef void	fib_link_cb(void *arg, const struct fib_link *);
 
 struct fib_conf {
@@ -110,7 +111,8 @@ struct fib_stats {
 	uint64_t	 adds, dels;	/* route messages sent */
 	uint64_t	 rule_msgs;
 	uint64_t	 batches;	/* sendmsg calls */
-	uint64_t	 acks, errors;	/* per message */
+	uint64_t	 acks;		/* messages answered (ACK or refusal) */
+	uint64_t	 errors;	/* refusals */
 	uint64_t	 resyncs, overruns;
 	uint64_t	 resync_fixes;	/* routes/rules the resync repaired */
 	uint64_t	 events;	/* notifications read */
@@ -139,6 +141,10 @@ void		 fib_free(struct fib *, bool flush);
  * family, next hop of another family, n > FIB_NH_MAX. n == 0 deletes. */
 int	fib_route_set(struct fib *, uint32_t table, const struct prefix *,
 	    const struct fib_nexthop *, size_t n);
+/* The same for next hops given as bare gateway addresses (what the RIB's
+ * rib_fib_cb hands over); the kernel resolves the devices. */
+int	fib_route_set_gws(struct fib *, uint32_t table, const struct prefix *,
+	    const struct addr *gws, size_t n);
 int	fib_route_del(struct fib *, uint32_t table, const struct prefix *);
 int	fib_route_find(const struct fib *, uint32_t table,
 	    const struct prefix *, struct fib_route_info *);

@@ -97,14 +97,22 @@ fib_hash_policy(struct fib *f)
 	f->st.hash_policy_set = ok == 2;
 }
 
+static struct fib_linkstate *fib_link_add(struct fib *, uint32_t);
+
+/* The links there at start: their state only, no callback (the caller
+ * does not even have its struct fib yet). */
 static int
 fib_link_seed(const struct nl_msg *m, void *arg)
 {
 	struct fib *f = arg;
+	struct fib_linkstate *s;
 	struct fib_link l;
 
-	if (nl_link_parse(m, &l) == NL_OK)
-		fib_link_event(f, &l);
+	if (nl_link_parse(m, &l) == NL_OK &&
+	    (s = fib_link_add(f, l.ifindex)) != NULL) {
+		s->admin_up = l.admin_up;
+		s->oper_up = l.oper_up;
+	}
 	return 0;
 }
 
@@ -206,7 +214,6 @@ fib_io_open(struct fib *f)
 	if ((n = nl_link_dump_build(req, sizeof(req), 1)) > 0 &&
 	    fib_nl_dump(req, (size_t)n, fib_link_seed, f) == -1)
 		log_warn("fib: cannot list links: %s", strerror(errno));
-	f->st.link_events = 0;
 	log_debug("fib: protocol %u, window %zu, batch %zu bytes, strict "
 	    "dumps %s", f->conf.protocol, f->window, f->sbuf_len,
 	    f->strict ? "yes" : "no");

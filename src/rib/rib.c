@@ -133,18 +133,22 @@ rib_set_router_id(struct rib *r, uint32_t id)
 	r->router_id = id;
 }
 
+/* Seconds since rib_new(), read once per API call. */
 uint32_t
 rib_now_sec(const struct rib *r)
 {
-	uint64_t now = r->loop != NULL ? ev_now(r->loop) : mono_us();
-
-	return (uint32_t)((now - r->epoch_us) / USEC_PER_SEC);
+	return r->now_sec;
 }
 
 void
 rib_enter(struct rib *r)
 {
-	r->depth++;
+	uint64_t now;
+
+	if (r->depth++ == 0) {
+		now = r->loop != NULL ? ev_now(r->loop) : mono_us();
+		r->now_sec = (uint32_t)((now - r->epoch_us) / USEC_PER_SEC);
+	}
 }
 
 void

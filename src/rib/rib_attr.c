@@ -333,6 +333,49 @@ fail:
 	return NULL;
 }
 
+static bool
+blob_is(const struct rib_blob *b, const uint8_t *p, size_t len)
+{
+	if (b == NULL)
+		return len == 0 || p == NULL;
+	return p != NULL && b->len == len && memcmp(b->data, p, len) == 0;
+}
+
+/*
+ * Would interning p with flags give a? Lets callers skip hashing when a
+ * hook produced the same attributes as for the previous prefix.
+ */
+bool
+rib_attrs_match(const struct rib_attrs *a, const struct bgp_pattrs *p,
+    uint8_t flags)
+{
+	const struct rib_akey *k = &a->k;
+	struct addr z;
+
+	memset(&z, 0, sizeof(z));
+	if (k->present != (p->present & KEY_TYPES) || k->origin != p->origin ||
+	    k->flags != flags || k->nexthop != p->nexthop)
+		return false;
+	if ((BGP_ATTR_HAS(p, BGP_ATTR_MED) && k->med != p->med) ||
+	    (BGP_ATTR_HAS(p, BGP_ATTR_LOCAL_PREF) &&
+	    k->local_pref != p->local_pref) ||
+	    (BGP_ATTR_HAS(p, BGP_ATTR_AGGREGATOR) && (k->aggr_as != p->aggr_as ||
+	    k->aggr_id != p->aggr_id)) ||
+	    (BGP_ATTR_HAS(p, BGP_ATTR_ORIGINATOR_ID) &&
+	    k->originator_id != p->originator_id))
+		return false;
+	if (memcmp(&k->mp_nh, p->mp_nexthop.af ? &p->mp_nexthop : &z,
+	    sizeof(z)) != 0 || memcmp(&k->mp_nh_ll, p->mp_nexthop_ll.af ?
+	    &p->mp_nexthop_ll : &z, sizeof(z)) != 0)
+		return false;
+	return blob_is(k->aspath, p->aspath, p->aspath_len) &&
+	    blob_is(k->comm, p->comm, p->comm_len) &&
+	    blob_is(k->ext, p->ext, p->ext_len) &&
+	    blob_is(k->large, p->large, p->large_len) &&
+	    blob_is(k->cluster, p->cluster, p->cluster_len) &&
+	    blob_is(k->unknown, p->unknown, p->unknown_len);
+}
+
 void
 rib_attrs_ref(struct rib *r, uint32_t id)
 {

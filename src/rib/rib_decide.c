@@ -178,26 +178,30 @@ collect(struct rib_ctx *c, struct rib_dest *d, struct cand *v)
 static size_t
 select_best(const struct rib *r, struct cand *v, size_t n)
 {
-	size_t i, j, best = SIZE_MAX;
+	uint32_t gas[MAXCAND], gwin[MAXCAND];
+	size_t i, g, ng = 0, best = SIZE_MAX;
 
+	/* the winner of each neighbour AS (MED applies within it) */
 	for (i = 0; i < n; i++) {
-		v[i].gw = (uint32_t)i;
-		for (j = 0; j < n; j++)
-			if (v[j].a->first_as == v[i].a->first_as &&
-			    cmp_full(r, &v[j], &v[v[i].gw]) < 0)
-				v[i].gw = (uint32_t)j;
+		for (g = 0; g < ng && gas[g] != v[i].a->first_as; g++)
+			;
+		if (g == ng) {
+			gas[ng] = v[i].a->first_as;
+			gwin[ng++] = (uint32_t)i;
+		} else if (cmp_full(r, &v[i], &v[gwin[g]]) < 0)
+			gwin[g] = (uint32_t)i;
+		v[i].gw = (uint32_t)g;
 	}
-	for (i = 0; i < n; i++) {
-		if (v[i].gw != i)
-			continue;
-		if (best == SIZE_MAX || cmp_full(r, &v[i], &v[best]) < 0)
-			best = i;
-	}
+	for (g = 0; g < ng; g++)
+		if (best == SIZE_MAX || cmp_full(r, &v[gwin[g]], &v[best]) < 0)
+			best = gwin[g];
 	v[best].p->flags |= RIB_PF_BEST;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		v[i].gw = gwin[v[i].gw];
 		if (i != best && cmp_mp(&v[i], &v[best]) == 0 &&
 		    cmp_mp(&v[i], &v[v[i].gw]) == 0)
 			v[i].p->flags |= RIB_PF_ECMP;
+	}
 	return best;
 }
 

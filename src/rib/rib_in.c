@@ -66,13 +66,21 @@ int
 rib_path_set(struct rib_ctx *c, struct rib_tab *t, const struct prefix *pfx,
     struct rib_src *s, uint32_t in, uint32_t out, uint8_t reason)
 {
+	return rib_path_set_h(c, t, pfx, rib_table_hash(t, pfx), s, in, out,
+	    reason);
+}
+
+int
+rib_path_set_h(struct rib_ctx *c, struct rib_tab *t, const struct prefix *pfx,
+    uint64_t h, struct rib_src *s, uint32_t in, uint32_t out, uint8_t reason)
+{
 	struct rib_dstate st;
 	struct rib_dest *d;
 	struct rib_path *p;
 	uint32_t di, pi, prev;
 	int rc = 0;
 
-	if ((di = rib_table_get(t, pfx)) == 0)
+	if ((di = rib_table_get_h(t, pfx, h)) == 0)
 		return -1;
 	d = rib_dest_at(t, di);
 	if ((pi = path_find(c, d, s->id, &prev)) != 0) {
@@ -159,18 +167,35 @@ fam_ok(const struct rib_peer *p, enum bgp_fam fam)
 	return fam < BGP_FAM_MAX && (p->sess.fams & BGP_FAM_BIT(fam));
 }
 
+#define AHEAD	16
+
 static void
 in_withdraw(struct rib_peer *p, enum bgp_fam fam, struct rbuf nlri)
 {
 	struct rib_ctx *c = p->ctx;
-	struct prefix pfx;
+	struct prefix pfx[AHEAD];
+	uint64_t h[AHEAD];
+	struct rib_tab *t;
+	uint32_t di, prev;
+	size_t n, k;
 
 	if (!fam_ok(p, fam))
 		return;
-	while (bgp_nlri_next(&nlri, fam, &pfx) == 1) {
-		p->st.withdraws_in++;
-		rib_path_del(c, &c->tab[fam], &pfx, p->src);
-	}
+	t = &c->tab[fam];
+	do {
+		for (n = 0; n < AHEAD && bgp_nlri_next(&nlri, fam, &pfx[n]) == 1;
+		    n++) {
+			h[n] = rib_table_hash(t, &pfx[n]);
+			rib_table_prefetch(t, h[n]);
+		}
+		for (k = 0; k < n; k++) {
+			p->st.withdraws_in++;
+			if ((di = rib_table_find_h(t, &pfx[k], h[k])) != 0 &&
+			    path_find(c, rib_dest_at(t, di), p->src->id,
+			    &prev) != 0)
+				rib_path_unlink_src(c, t, di, p->src->id);
+		}
+	} while (n == AHEAD);
 }
 
 static bool
@@ -201,6 +226,7 @@ in_policy(struct rib_peer *p, const struct prefix *pfx, uint32_t post,
 	struct bgp_pattrs view;
 	struct rib_attrs *na;
 	const char *why = NULL;
+	uint8_t flags;
 
 	*extra = 0;
 	rib_attrs_pattrs(rib_attrs_get(r, post), &view);
@@ -213,11 +239,24 @@ in_policy(struct rib_peer *p, const struct prefix *pfx, uint32_t post,
 	}
 	if (pattrs_eq(&e->a, &view))
 		return post;
-	if ((na = rib_attrs_intern(r, &e->a,
-	    rib_attrs_get(r, post)->k.flags)) == NULL) {
+	flags = rib_attrs_get(r, post)->k.flags;
+	/* consecutive prefixes usually get the same rewrite */
+	if (r->imemo_post == post && rib_attrs_match(rib_attrs_get(r,
+	    r->imemo_res), &e->a, flags)) {
+		rib_attrs_ref(r, r->imemo_res);
+		*extra = r->imemo_res;
+		return r->imemo_res;
+	}
+	if ((na = rib_attrs_intern(r, &e->a, flags)) == NULL) {
 		*reason = rib_reason_idx(r, "out of memory");
 		return 0;
 	}
+	rib_attrs_unref(r, r->imemo_post);
+	rib_attrs_unref(r, r->imemo_res);
+	r->imemo_post = post;
+	r->imemo_res = na->id;
+	rib_attrs_ref(r, post);
+	rib_attrs_ref(r, na->id);
 	*extra = na->id;
 	return na->id;
 }
@@ -289,8 +328,8 @@ in_set_begin(struct rib_peer *p, enum bgp_fam fam,
 }
 
 static void
-in_set_one(struct rib_peer *p, enum bgp_fam fam, const struct in_set *s,
-    const struct prefix *pfx)
+in_set_one_h(struct rib_peer *p, enum bgp_fam fam, const struct in_set *s,
+    const struct prefix *pfx, uint64_t h)
 {
 	struct rib_ctx *c = p->ctx;
 	uint32_t out, extra = 0;
@@ -303,10 +342,17 @@ in_set_one(struct rib_peer *p, enum bgp_fam fam, const struct in_set *s,
 		out = in_policy(p, pfx, s->post->id, &why, &extra);
 	else
 		out = s->post->id;
-	if (rib_path_set(c, &c->tab[fam], pfx, p->src, s->in->id, out,
+	if (rib_path_set_h(c, &c->tab[fam], pfx, h, p->src, s->in->id, out,
 	    why) == 1)
 		maxpfx_check(p, fam);
 	rib_attrs_unref(c->rib, extra);
+}
+
+static void
+in_set_one(struct rib_peer *p, enum bgp_fam fam, const struct in_set *s,
+    const struct prefix *pfx)
+{
+	in_set_one_h(p, fam, s, pfx, rib_table_hash(&p->ctx->tab[fam], pfx));
 }
 
 static void
@@ -320,14 +366,26 @@ static void
 in_announce(struct rib_peer *p, enum bgp_fam fam, struct rbuf nlri,
     const struct bgp_pattrs *pa)
 {
+	struct rib_tab *t;
+	struct prefix pfx[AHEAD];
+	uint64_t h[AHEAD];
 	struct in_set s;
-	struct prefix pfx;
+	size_t n, k;
 
 	if (!fam_ok(p, fam) || rbuf_left(&nlri) == 0 ||
 	    in_set_begin(p, fam, pa, &s) == -1)
 		return;
-	while (bgp_nlri_next(&nlri, fam, &pfx) == 1)
-		in_set_one(p, fam, &s, &pfx);
+	t = &p->ctx->tab[fam];
+	/* decode a few prefixes ahead so their index lookups overlap */
+	do {
+		for (n = 0; n < AHEAD && bgp_nlri_next(&nlri, fam, &pfx[n]) == 1;
+		    n++) {
+			h[n] = rib_table_hash(t, &pfx[n]);
+			rib_table_prefetch(t, h[n]);
+		}
+		for (k = 0; k < n; k++)
+			in_set_one_h(p, fam, &s, &pfx[k], h[k]);
+	} while (n == AHEAD);
 	in_set_end(p, &s);
 }
 

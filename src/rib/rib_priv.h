@@ -218,6 +218,7 @@ struct rib_tab {
 	uint32_t	*slots;		/* hash index of dest indices */
 	uint32_t	 mask;
 	uint32_t	 count;
+	uint32_t	 tombs;		/* deleted slots not yet swept */
 	uint32_t	 nbest;
 };
 
@@ -421,9 +422,12 @@ struct rib {
 	struct wbuf	 tmp;		/* export attribute building */
 	struct rib_attr_edit *edit;
 	struct rib_batch batch;
+	/* last import hook rewrite: input set -> result (both held) */
+	uint32_t	 imemo_post, imemo_res;
 	/* members to wake up when the current API call returns */
 	struct rib_peer	*wake;
 	int		 depth;
+	uint32_t	 now_sec;	/* rib_now_sec(), per API call */
 };
 
 /* --- function prototypes ---------------------------------------------------- */
@@ -441,6 +445,8 @@ void	 rib_attr_init(struct rib *);
 void	 rib_attr_fini(struct rib *);
 struct rib_attrs *rib_attrs_intern(struct rib *, const struct bgp_pattrs *,
 	    uint8_t flags);
+bool	 rib_attrs_match(const struct rib_attrs *, const struct bgp_pattrs *,
+	    uint8_t flags);
 void	 rib_attrs_ref(struct rib *, uint32_t id);
 void	 rib_attrs_unref(struct rib *, uint32_t id);
 static inline struct rib_attrs *
@@ -455,7 +461,12 @@ uint32_t rib_attrs_lp(const struct rib_attrs *);
 void	 rib_table_init(struct rib_tab *, enum bgp_fam);
 void	 rib_table_fini(struct rib_tab *);
 uint32_t rib_table_find(const struct rib_tab *, const struct prefix *);
+uint32_t rib_table_find_h(const struct rib_tab *, const struct prefix *,
+	    uint64_t h);
 uint32_t rib_table_get(struct rib_tab *, const struct prefix *);
+uint32_t rib_table_get_h(struct rib_tab *, const struct prefix *, uint64_t h);
+uint64_t rib_table_hash(const struct rib_tab *, const struct prefix *);
+void	 rib_table_prefetch(const struct rib_tab *, uint64_t h);
 void	 rib_table_release(struct rib_tab *, uint32_t idx);
 void	 rib_dest_prefix(const struct rib_tab *, const struct rib_dest *,
 	    struct prefix *);
@@ -491,6 +502,9 @@ void	 rib_decide(struct rib_ctx *, struct rib_tab *, uint32_t idx,
 int	 rib_path_set(struct rib_ctx *, struct rib_tab *,
 	    const struct prefix *, struct rib_src *, uint32_t in, uint32_t out,
 	    uint8_t reason);
+int	 rib_path_set_h(struct rib_ctx *, struct rib_tab *,
+	    const struct prefix *, uint64_t h, struct rib_src *, uint32_t in,
+	    uint32_t out, uint8_t reason);
 bool	 rib_path_del(struct rib_ctx *, struct rib_tab *,
 	    const struct prefix *, struct rib_src *);
 void	 rib_path_unlink_src(struct rib_ctx *, struct rib_tab *,

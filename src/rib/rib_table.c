@@ -2,8 +2,9 @@
  * Per-family prefix tables: dests in a slab (12 bytes for an IPv4 prefix,
  * 24 for IPv6), found through an open-addressing index of 32-bit slab
  * indices. Keyed by SipHash of address and length, because peers choose
- * the prefixes. Deletion shifts entries back instead of leaving
- * tombstones, so a table that churns does not slow down.
+ * the prefixes. Deletion leaves a tombstone (one lookup, no rehashing of
+ * neighbours); the index is rebuilt from the dest slab, in memory order,
+ * when tombstones pile up, and shrinks when the table does.
  *
  * Ordered output (rib_walk) sorts on demand: it is rare, and a hash keeps
  * the per-UPDATE path at one probe per prefix.
@@ -53,6 +54,7 @@ rib_table_mem(const struct rib_tab *t)
 #define IDX_BITS	25
 #define IDX_MASK	((1u << IDX_BITS) - 1)
 #define SLOT(di, h)	((uint32_t)((h) >> 57) << IDX_BITS | (di))
+#define TOMB		UINT32_MAX	/* idx IDX_MASK is never handed out */
 #define TAG_OK(s, h)	(((s) >> IDX_BITS) == (uint32_t)((h) >> 57))
 
 static uint64_t
@@ -81,30 +83,35 @@ dest_is(const struct rib_tab *t, const struct rib_dest *d,
 uint32_t
 rib_table_find(const struct rib_tab *t, const struct prefix *p)
 {
+	return rib_table_find_h(t, p, key_hash(t, p->b, p->len));
+}
+
+uint32_t
+rib_table_find_h(const struct rib_tab *t, const struct prefix *p, uint64_t h)
+{
 	uint32_t i, s, di;
-	uint64_t h;
 
 	if (t->slots == NULL || p->af != t->af)
 		return 0;
-	h = key_hash(t, p->b, p->len);
 	for (i = (uint32_t)h & t->mask; (s = t->slots[i]) != 0;
 	    i = (i + 1) & t->mask) {
 		di = s & IDX_MASK;
-		if (TAG_OK(s, h) && dest_is(t, rib_dest_at(t, di), p))
+		if (s != TOMB && TAG_OK(s, h) &&
+		    dest_is(t, rib_dest_at(t, di), p))
 			return di;
 	}
 	return 0;
 }
 
 /*
- * Double the index. Dests are read in slab order (sequential memory), not
- * in slot order, so a rehash costs one hash and one random write each.
+ * Rebuild the index at nsize slots (growing, shrinking, or dropping
+ * tombstones). Dests are read in slab order (sequential memory), not in
+ * slot order, so this costs one hash and one random write per prefix.
  */
 static int
-index_grow(struct rib_tab *t)
+index_rebuild(struct rib_tab *t, uint32_t nsize)
 {
-	uint32_t nsize = t->slots ? (t->mask + 1) * 2 : 16, i, j;
-	uint32_t *ns = rib_big_alloc((size_t)nsize * sizeof(uint32_t));
+	uint32_t *ns = rib_big_alloc((size_t)nsize * sizeof(uint32_t)), i, j;
 	const struct rib_dest *d;
 	uint64_t h;
 
@@ -124,36 +131,76 @@ index_grow(struct rib_tab *t)
 		rib_big_free(t->slots, ((size_t)t->mask + 1) * sizeof(uint32_t));
 	t->slots = ns;
 	t->mask = nsize - 1;
+	t->tombs = 0;
 	return 0;
 }
 
-/* Find or create the dest of prefix p; 0 on ENOMEM. */
+/* Make room for one more entry: grow, or just sweep the tombstones. */
+static int
+index_room(struct rib_tab *t)
+{
+	uint32_t size = t->slots ? t->mask + 1 : 0;
+
+	if (t->slots != NULL && (t->count + t->tombs + 1) * 10 <= size * 7)
+		return 0;
+	if (t->slots == NULL)
+		return index_rebuild(t, 16);
+	return index_rebuild(t, (t->count + 1) * 2 > size ? size * 2 : size);
+}
+
+uint64_t
+rib_table_hash(const struct rib_tab *t, const struct prefix *p)
+{
+	return key_hash(t, p->b, p->len);
+}
+
+/* Start loading the slot of hash h: lookups of a batch then overlap. */
+void
+rib_table_prefetch(const struct rib_tab *t, uint64_t h)
+{
+	if (t->slots != NULL)
+		__builtin_prefetch(&t->slots[(uint32_t)h & t->mask]);
+}
+
 uint32_t
 rib_table_get(struct rib_tab *t, const struct prefix *p)
 {
+	return rib_table_get_h(t, p, key_hash(t, p->b, p->len));
+}
+
+/* Find or create the dest of prefix p (hash h); 0 on ENOMEM. */
+uint32_t
+rib_table_get_h(struct rib_tab *t, const struct prefix *p, uint64_t h)
+{
 	struct rib_dest *d;
-	uint32_t i, s, di;
-	uint64_t h;
+	uint32_t i, s, di, tomb = UINT32_MAX;
 
 	if (p->af != t->af)
 		return 0;
-	if (t->slots == NULL || (t->count + 1) * 10 > (t->mask + 1) * 7)
-		if (index_grow(t) == -1)
-			return 0;
-	h = key_hash(t, p->b, p->len);
+	if (index_room(t) == -1)
+		return 0;
 	for (i = (uint32_t)h & t->mask; (s = t->slots[i]) != 0;
 	    i = (i + 1) & t->mask) {
+		if (s == TOMB) {
+			if (tomb == UINT32_MAX)
+				tomb = i;
+			continue;
+		}
 		di = s & IDX_MASK;
 		if (TAG_OK(s, h) && dest_is(t, rib_dest_at(t, di), p))
 			return di;
 	}
-	if (t->dests.hwm > IDX_MASK && t->dests.freelist == 0)
+	if (t->dests.hwm >= IDX_MASK && t->dests.freelist == 0)
 		return 0;	/* 32M prefixes in one family of one context */
 	if ((di = rib_slab_alloc(&t->dests)) == 0)
 		return 0;
 	d = rib_dest_at(t, di);
 	d->len = p->len;
 	memcpy(d->key, p->b, t->alen);
+	if (tomb != UINT32_MAX) {
+		i = tomb;
+		t->tombs--;
+	}
 	t->slots[i] = SLOT(di, h);
 	t->count++;
 	return di;
@@ -164,34 +211,25 @@ void
 rib_table_release(struct rib_tab *t, uint32_t di)
 {
 	struct rib_dest *d = rib_dest_at(t, di);
-	uint32_t i, j, k;
+	uint32_t i, size = t->mask + 1;
 
 	if (d->paths != 0 || d->refs != 0 || (d->flags & RIB_DF_FREE))
 		fatal_bug("rib: releasing a dest still in use");
 	for (i = (uint32_t)dest_hash(t, d) & t->mask;
-	    (t->slots[i] & IDX_MASK) != di; i = (i + 1) & t->mask)
+	    t->slots[i] == TOMB || (t->slots[i] & IDX_MASK) != di;
+	    i = (i + 1) & t->mask)
 		if (t->slots[i] == 0)
 			fatal_bug("rib: dest not in its index");
-	j = i;
-	for (;;) {
-		t->slots[i] = 0;
-		for (;;) {
-			j = (j + 1) & t->mask;
-			if (t->slots[j] == 0)
-				goto done;
-			k = (uint32_t)dest_hash(t, rib_dest_at(t,
-			    t->slots[j] & IDX_MASK)) & t->mask;
-			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
-				continue;
-			break;
-		}
-		t->slots[i] = t->slots[j];
-		i = j;
-	}
-done:
+	t->slots[i] = TOMB;
+	t->tombs++;
 	t->count--;
 	rib_slab_put(&t->dests, di);
 	d->flags = RIB_DF_FREE;
+	/* shrink a table that emptied; sweep one full of tombstones */
+	if (size > 64 && t->count * 8 < size)
+		(void)index_rebuild(t, size / 2);
+	else if (t->tombs * 4 > size)
+		(void)index_rebuild(t, size);
 }
 
 void

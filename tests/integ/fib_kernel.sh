@@ -56,6 +56,11 @@ send() {
   echo "$*" >&"${FT[1]}"
   read -r -t 20 REPLY <&"${FT[0]}" || REPLY=timeout
 }
+crash_tool() {  # kill -9, reaped quietly
+  local pid=$FT_PID
+  { kill -9 "$pid"; wait "$pid"; } 2>/dev/null
+  FT_PID=
+}
 stop_tool() {  # wait for the coprocess to exit
   local pid=$FT_PID
   for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -254,7 +259,7 @@ else
 fi
 
 # --- crash, then restart with a restart hold ----------------------------------
-kill -9 "$FT_PID"; stop_tool
+crash_tool
 is "routes survive kill -9" "$(route -4 198.51.100.0/24)" "proto=200 metric=20 nh=10.0.1.2@a1,10.0.2.2@a2"
 is "rules survive kill -9" "$(rules)" "$want_rules"
 A route add 10.77.0.0/16 via 10.0.1.2 table $T proto 200 metric 20
@@ -277,7 +282,7 @@ send stats
 like "no rule messages on restart" "$REPLY" "rule_msgs=0 "
 
 # Restart without a hold: reconciled at once.
-kill -9 "$FT_PID"; stop_tool
+crash_tool
 A route add 10.79.0.0/16 via 10.0.1.2 table $T proto 200 metric 20
 start_tool
 send route $T 198.51.100.0/24 10.0.1.2 10.0.2.2

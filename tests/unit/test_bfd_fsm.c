@@ -474,22 +474,34 @@ test_poll_interval_change(void)
 	h_free(&h);
 }
 
-/* A peer lowering its Required Min RX is honoured from our last packet. */
+/*
+ * A peer lowering its Required Min RX is honoured from our last packet; a
+ * peer raising it gets nothing before the new interval. Multiplier 30
+ * keeps detection (600 ms) out of the way.
+ */
 static void
-test_peer_speeds_up(void)
+test_peer_changes_rate(void)
 {
 	struct h h;
 	int n;
 
 	h_init(&h, conf_make(20 * MS, 20 * MS, 3));
-	h_bring_up(&h, 20 * MS, 1000 * MS, 3);
+	h_bring_up(&h, 20 * MS, 1000 * MS, 30);
 	T_EQ(h_info(&h).tx_interval_us, 1000 * MS);
 	run_for(h.loop, 5 * MS);
 	n = h.cap.n;
-	h_rx(&h, BFD_STATE_UP, 0, 20 * MS, 20 * MS, 3);
+	h_rx(&h, BFD_STATE_UP, 0, 20 * MS, 20 * MS, 30);
 	T_EQ(h_info(&h).tx_interval_us, 20 * MS);
 	run_for(h.loop, 100 * MS);
-	T_CHECK(h.cap.n >= n + 2);
+	T_EQ(h_info(&h).state, BFD_STATE_UP);
+	T_CHECK(h.cap.n >= n + 3);
+	/* Now slower: 400 ms. The timer already set for ~20 ms must move. */
+	h_rx(&h, BFD_STATE_UP, 0, 20 * MS, 400 * MS, 30);
+	T_EQ(h_info(&h).tx_interval_us, 400 * MS);
+	n = h.cap.n;
+	run_for(h.loop, 250 * MS);
+	T_EQ(h.cap.n, n);
+	T_EQ(h_info(&h).state, BFD_STATE_UP);
 	h_free(&h);
 }
 
@@ -767,7 +779,7 @@ main(void)
 	T_RUN(test_poll_on_up);
 	T_RUN(test_final_reply);
 	T_RUN(test_poll_interval_change);
-	T_RUN(test_peer_speeds_up);
+	T_RUN(test_peer_changes_rate);
 	T_RUN(test_periodic_and_detect);
 	T_RUN(test_jitter);
 	T_RUN(test_demux_and_ttl);

@@ -201,6 +201,27 @@ test_install(void)
 	T_EQ(st.adds, 3);
 }
 
+/* Bare gateways (the RIB's view): two on-link ones make one ECMP route. */
+static void
+test_install_gws(void)
+{
+	struct addr gw[2];
+	struct prefix p;
+	struct kview v;
+
+	addr_parse("127.0.0.2", &gw[0]);
+	addr_parse("127.0.0.3", &gw[1]);
+	prefix_parse("10.7.0.0/16", &p, true);
+	T_EQ(fib_route_set_gws(fib, TABLE, &p, gw, 2), 0);
+	T_CHECK(settle());
+	v = kernel_has("10.7.0.0/16");
+	T_EQ(v.found, 1);
+	T_EQ(v.nnh, 2);
+	T_EQ(fib_route_del(fib, TABLE, &p), 0);
+	T_CHECK(settle());
+	T_EQ(kernel_has("10.7.0.0/16").found, 0);
+}
+
 static void
 test_refusal_per_route(void)
 {
@@ -376,6 +397,7 @@ main(void)
 	hash_init();
 	setup();
 	K_RUN(test_install);
+	K_RUN(test_install_gws);
 	K_RUN(test_refusal_per_route);
 	K_RUN(test_bad_arguments);
 	K_RUN(test_nhset);

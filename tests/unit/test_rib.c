@@ -664,6 +664,169 @@ test_update_bytes(void)
 	rib_free(w.r);
 }
 
+struct order {
+	int		 n;
+	char		 pfx[8][PREFIX_STRLEN];
+	struct addr	 nh[8];
+	bool		 local[8];
+};
+
+static int
+order_cb(const struct rib_route_view *v, void *arg)
+{
+	struct order *o = arg;
+
+	if (o->n < 8) {
+		prefix_ntop(&v->prefix, o->pfx[o->n], PREFIX_STRLEN);
+		o->nh[o->n] = v->nexthop;
+		o->local[o->n] = v->local;
+	}
+	o->n++;
+	return 0;
+}
+
+static void
+test_walk(void)
+{
+	struct world w;
+	struct tattrs x;
+	struct order o;
+	struct rib_query q;
+	struct addr self = A("10.0.0.1");
+	struct rib_orig lo = { .origin = BGP_ORIGIN_IGP };
+	struct prefix lp = P("10.0.0.0/8");
+	uint32_t p1[] = { 65001 };
+
+	world_init(&w);
+	ta_init(&x, p1, 1, "10.0.0.2");
+	announce(&w.a, "198.51.100.0/24", &x);
+	announce(&w.a, "192.0.2.0/24", &x);
+	announce(&w.a, "192.0.2.0/25", &x);
+	announce(&w.a, "2001:db8::/32", &x);
+	rib_originate(w.c, &lp, &lo);
+	memset(&o, 0, sizeof(o));
+	memset(&q, 0, sizeof(q));
+	q.table = RIB_LOC;
+	q.af = AF_INET;
+	T_EQ(rib_walk(w.c, &q, order_cb, &o), 4);
+	T_STREQ(o.pfx[0], "10.0.0.0/8");
+	T_STREQ(o.pfx[1], "192.0.2.0/24");
+	T_STREQ(o.pfx[2], "192.0.2.0/25");
+	T_STREQ(o.pfx[3], "198.51.100.0/24");
+	T_CHECK(o.local[0] && !o.local[1]);
+	/* longest match */
+	memset(&o, 0, sizeof(o));
+	q.has_prefix = true;
+	q.lpm = true;
+	q.prefix = P("192.0.2.200/32");
+	T_EQ(rib_walk(w.c, &q, order_cb, &o), 1);
+	T_STREQ(o.pfx[0], "192.0.2.0/24");
+	q.prefix = P("192.0.2.1/32");
+	memset(&o, 0, sizeof(o));
+	rib_walk(w.c, &q, order_cb, &o);
+	T_STREQ(o.pfx[0], "192.0.2.0/25");
+	q.prefix = P("172.16.0.1/32");
+	memset(&o, 0, sizeof(o));
+	T_EQ(rib_walk(w.c, &q, order_cb, &o), 0);
+	/* Adj-RIB-Out of b: what b is sent, next hop as b sees it */
+	memset(&o, 0, sizeof(o));
+	memset(&q, 0, sizeof(q));
+	q.table = RIB_ADJ_OUT;
+	q.peer = w.b.p;
+	{
+		/* commit b's group by pulling */
+		struct wbuf wb;
+
+		wbuf_init(&wb, 65536, 1 << 20);
+		while (rib_peer_pull(w.b.p, &wb, 65536) > 0)
+			wbuf_reset(&wb);
+		wbuf_free(&wb);
+	}
+	T_EQ(rib_walk(w.c, &q, order_cb, &o), 4);	/* no IPv6 next hop */
+	T_CHECK(addr_cmp(&o.nh[1], &self) == 0);
+	/* Adj-RIB-In of a: both families */
+	memset(&o, 0, sizeof(o));
+	q.table = RIB_ADJ_IN;
+	q.peer = w.a.p;
+	T_EQ(rib_walk(w.c, &q, order_cb, &o), 4);
+	rib_free(w.r);
+}
+
+static void
+drain(struct rib_peer *p)
+{
+	struct wbuf w;
+
+	wbuf_init(&w, 65536, 1 << 20);
+	while (rib_peer_pull(p, &w, 65536) > 0)
+		wbuf_reset(&w);
+	wbuf_free(&w);
+}
+
+static int
+count_cb(const struct rib_route_view *v, void *arg)
+{
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/* Index churn: tombstones, sweeps, shrinking, reuse of dest slots. */
+static void
+test_table_churn(void)
+{
+	struct rib *r = rib_new(NULL);
+	struct rib_ctx *c = rib_ctx_get(r, "t");
+	struct rib_query q = { .table = RIB_LOC };
+	struct rib_ctx_stats cs;
+	struct tpeer a, b;
+	struct tattrs x;
+	struct prefix *p = calloc(20000, sizeof(*p));
+	uint32_t p1[] = { 65001 }, p2[] = { 65001, 65009 };
+	size_t i, n;
+	int round;
+
+	tp_new(&a, c, 65000, 65001, "10.0.0.2", 2, "10.0.0.1", NULL);
+	tp_new(&b, c, 65000, 65002, "10.0.1.2", 3, "10.0.1.1", NULL);
+	for (i = 0; i < 20000; i++)
+		prefix_make(&p[i], AF_INET, (uint8_t[]){ 100, (uint8_t)(i >> 8),
+		    (uint8_t)i, 0 }, 24);
+	ta_init(&x, p1, 1, "10.0.0.2");
+	for (round = 0; round < 3; round++) {
+		rib_peer_apply(a.p, BGP_FAM_V4U, &x.a, p, 20000, NULL, 0);
+		drain(a.p);
+		drain(b.p);
+		/* withdraw all but every 100th */
+		for (i = 0; i < 20000; i++)
+			if (i % 100 != 0)
+				rib_peer_apply(a.p, BGP_FAM_V4U, NULL, NULL, 0,
+				    &p[i], 1);
+		drain(a.p);
+		drain(b.p);
+		rib_ctx_stats(c, &cs);
+		T_EQ(cs.prefixes[BGP_FAM_V4U], 200);
+		n = 0;
+		rib_walk(c, &q, count_cb, &n);
+		T_EQ(n, 200);
+		T_EQ(loc(c, "100.0.100.0/24").n, 1);
+		T_EQ(loc(c, "100.0.101.0/24").n, 0);
+	}
+	/* everything back, with another path: every prefix found again */
+	ta_init(&x, p2, 2, "10.0.0.2");
+	rib_peer_apply(a.p, BGP_FAM_V4U, &x.a, p, 20000, NULL, 0);
+	rib_ctx_stats(c, &cs);
+	T_EQ(cs.prefixes[BGP_FAM_V4U], 20000);
+	T_EQ(cs.paths, 20000);
+	for (i = 0, n = 0; i < 20000; i += 37) {
+		struct rib_query e = { .table = RIB_LOC, .has_prefix = true };
+
+		e.prefix = p[i];
+		n += rib_walk(c, &e, count_cb, &(size_t){ 0 });
+	}
+	T_EQ(n, (20000 + 36) / 37);
+	free(p);
+	rib_free(r);
+}
+
 int
 main(void)
 {
@@ -683,5 +846,7 @@ main(void)
 	T_RUN(test_ctx_isolation);
 	T_RUN(test_import_hook);
 	T_RUN(test_update_bytes);
+	T_RUN(test_walk);
+	T_RUN(test_table_churn);
 	return t_done();
 }
