@@ -343,16 +343,17 @@ drain_all(struct rib_peer **in, unsigned nin, struct sink *isk,
 
 	while (more) {
 		more = false;
-		for (o = 0; o < nin; o++) {
+		for (o = 0; o < nin; o++)
 			drain(in[o], isk);
+		for (o = 0; o < nout; o++)
+			if (out[o] != NULL)
+				drain(out[o], &sk[o]);
+		/* after the round: a later peer may have made work for others */
+		for (o = 0; o < nin; o++)
 			more |= rib_peer_pending(in[o]);
-		}
-		for (o = 0; o < nout; o++) {
-			if (out[o] == NULL)
-				continue;
-			drain(out[o], &sk[o]);
-			more |= rib_peer_pending(out[o]);
-		}
+		for (o = 0; o < nout; o++)
+			if (out[o] != NULL)
+				more |= rib_peer_pending(out[o]);
 	}
 }
 

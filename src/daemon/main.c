@@ -9,6 +9,7 @@
  * configuration (an invalid file leaves the running state alone).
  */
 #include <getopt.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "daemon/conf.h"
+#include "daemon/privdrop.h"
 #include "daemon/roles.h"
 #include "daemon/xrd.h"
 #include "lib/hash.h"
@@ -31,13 +33,15 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: xrouted [-dnv] [-f FILE] [-s SOCKET] "
+	    "usage: xrouted [-dnv] [-f FILE] [-s SOCKET] [-u USER] "
 	    "[--role edge|gateway|api] [--version]\n"
 	    "  -d          stay in the foreground and log to stderr\n"
 	    "  -n          check the configuration and exit (0 ok, 78 error)\n"
 	    "  -f FILE     configuration file (default %s)\n"
 	    "  -s SOCKET   control socket (default: 'control' in the file, "
 	    "else %s)\n"
+	    "  -u USER     after binding, run as USER (CAP_NET_ADMIN and\n"
+	    "              CAP_NET_BIND_SERVICE kept)\n"
 	    "  -v          verbose: log debug messages\n"
 	    "  --role R    edge (default), gateway, or api\n"
 	    "  --version   print the version and exit\n"
@@ -78,8 +82,29 @@ on_hup(struct ev_loop *loop, int sig, void *arg)
 	xrd_reload(arg, err, sizeof(err));
 }
 
+/* Hand the control socket to 'user', then become it. */
 static int
-run(struct xrd *x, struct xr_conf *conf, bool foreground)
+drop_to(struct xrd *x, const char *user)
+{
+	char err[256];
+	struct passwd *pw;
+
+	if ((pw = getpwnam(user)) == NULL) {
+		log_err("-u %s: no such user", user);
+		return -1;
+	}
+	if (chown(x->ctl_path, pw->pw_uid, pw->pw_gid) == -1)
+		log_warn("chown %s: %m", x->ctl_path);
+	if (priv_drop(user, NULL, PRIV_KEEP_DEFAULT, err, sizeof(err)) == -1) {
+		log_err("-u %s: %s", user, err);
+		return -1;
+	}
+	log_info("running as %s", user);
+	return 0;
+}
+
+static int
+run(struct xrd *x, struct xr_conf *conf, bool foreground, const char *user)
 {
 	char err[CONF_ERR_MAX];
 
@@ -92,6 +117,10 @@ run(struct xrd *x, struct xr_conf *conf, bool foreground)
 		log_err("%s", err);
 		if (x->conf == NULL)
 			conf_free(conf);
+		xrd_stop(x, "");
+		return EX_OSERR;
+	}
+	if (user != NULL && drop_to(x, user) == -1) {
 		xrd_stop(x, "");
 		return EX_OSERR;
 	}
@@ -125,7 +154,7 @@ main(int argc, char **argv)
 	struct xrd x;
 	struct xr_conf *conf;
 	const char *role = find_role(argc, argv);
-	const char *file = CONF_DEFAULT_FILE;
+	const char *file = CONF_DEFAULT_FILE, *user = NULL;
 	char err[CONF_ERR_MAX];
 	bool foreground = false, check = false;
 	int ch, verbose = 0;
@@ -138,7 +167,7 @@ main(int argc, char **argv)
 		return api_role_main(argc, argv);
 	}
 	memset(&x, 0, sizeof(x));
-	while ((ch = getopt_long(argc, argv, "dnf:s:vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "dnf:s:u:vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
 			foreground = true;
@@ -152,6 +181,9 @@ main(int argc, char **argv)
 		case 's':
 			snprintf(x.ctl_path, sizeof(x.ctl_path), "%s", optarg);
 			x.ctl_path_forced = true;
+			break;
+		case 'u':
+			user = optarg;
 			break;
 		case 'v':
 			verbose++;
@@ -195,5 +227,5 @@ main(int argc, char **argv)
 	snprintf(x.conf_path, sizeof(x.conf_path), "%s", file);
 	log_init("xrouted", foreground, verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	hash_init();
-	return run(&x, conf, foreground);
+	return run(&x, conf, foreground, user);
 }

@@ -390,6 +390,7 @@ blk_append(struct rib_group *g, struct rib_blk *b)
 		m->cur = b;
 		m->cur_off = 0;
 		b->readers++;
+		rib_wake(m);
 	}
 }
 

@@ -367,7 +367,7 @@ struct rib_ctx {
 /* Dests evaluated per batch; a batch holds at most twice as many items. */
 #define RIB_BATCH	4096
 /* Encoded bytes a group may hold for its slowest member before waiting. */
-#define RIB_QLIMIT	(8u << 20)
+#define RIB_QLIMIT	(4u << 20)
 
 /* One batch of Adj-RIB-Out changes, bucketed by attributes for packing. */
 struct rib_bucket {

@@ -167,6 +167,14 @@ check "neighbor detail: negotiated families, hold 9, keepalive 3, GTSM on" test 
 	"$(echo "$nb" | json 'd["neighbors"][0]["capabilities"]["negotiated"]["multiprotocol"], d["neighbors"][0]["timers"]["holdTime"], d["neighbors"][0]["timers"]["keepalive"], d["neighbors"][0]["ttlSecurity"]')" = \
 	"['ipv4-unicast', 'ipv6-unicast'] 9 3 True"
 
+# --- soft clear: ROUTE-REFRESH, the session stays ---------------------------
+rr_b() { xb -j show neighbor 10.99.0.1 | json 'd["neighbors"][0]["messagesReceived"]["routeRefreshes"]'; }
+rr0=$(rr_b)
+xa neighbor 10.99.0.2 clear soft >/dev/null
+rr_grew() { [ "$(rr_b)" -gt "$rr0" ]; }
+soft_ok() { until_true 5 rr_grew && is_state b 10.99.0.1 Established; }
+check "soft clear sends ROUTE-REFRESH (B counts it) and keeps the session" soft_ok
+
 # --- admin down carries the shutdown communication -------------------------
 xa neighbor 10.99.0.2 down "maintenance window 42" >/dev/null
 rcvd_msg() {

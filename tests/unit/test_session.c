@@ -90,6 +90,8 @@ tcp_listener(const char *ip)
 	return fd;
 }
 
+static uint32_t opt_maxpfx;	/* max-prefix for the next env_init */
+
 static void
 env_init(struct env *e, bool passive, uint16_t hold)
 {
@@ -118,7 +120,8 @@ env_init(struct env *e, bool passive, uint16_t hold)
 	c.connect_retry = 1;
 	c.passive = passive;
 	c.fams = BGP_FAM_BIT(BGP_FAM_V4U) | BGP_FAM_BIT(BGP_FAM_V6U);
-	c.max_prefix_restart = 60;
+	c.max_prefix_restart = opt_maxpfx ? 1 : 60;
+	c.max_prefix[BGP_FAM_V4U] = opt_maxpfx;
 	e->s = sess_new(e->sm, e->ctx, &c);
 	T_CHECK(e->s != NULL);
 }
@@ -132,6 +135,8 @@ env_free(struct env *e)
 	ev_loop_free(e->loop);
 }
 
+static int	peer_new_fd(int);
+
 /* Accept the session's outgoing connection. */
 static int
 peer_accept(struct env *e)
@@ -143,25 +148,35 @@ peer_accept(struct env *e)
 		ev_run_once(e->loop, 5000);
 		fd = accept4(e->lfd, NULL, NULL, SOCK_NONBLOCK);
 		if (fd != -1)
-			return fd;
+			return peer_new_fd(fd);
 	}
 	return -1;
 }
 
 /* Read one whole message from the session; its type, or -1 on timeout,
  * 0 on EOF. The body is e->buf[19 .. e->len). */
+static uint8_t	pend[70000];	/* bytes read but not yet returned */
+static size_t	npend;
+static int	pend_fd = -1;
+
+/* A new connection: forget what an old one with the same fd left. */
+static int
+peer_new_fd(int fd)
+{
+	if (fd == pend_fd)
+		npend = 0;
+	return fd;
+}
+
 static int
 peer_read(struct env *e, int fd, unsigned ms)
 {
 	uint64_t end = mono_us() + ms * 1000ULL;
-	static uint8_t pend[70000];
-	static size_t npend;
-	static int pfd = -1;
 	size_t ml;
 	ssize_t n;
 
-	if (fd != pfd) {
-		pfd = fd;
+	if (fd != pend_fd) {
+		pend_fd = fd;
 		npend = 0;
 	}
 	for (;;) {
@@ -504,7 +519,7 @@ peer_connect(struct env *e, const char *src)
 	sin.sin_port = htons(sess_mgr_listen_port(e->sm));
 	T_EQ(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
 	fcntl(fd, F_SETFL, O_NONBLOCK);
-	return fd;
+	return peer_new_fd(fd);
 }
 
 static void
@@ -604,10 +619,122 @@ test_collision_established(void)
 	env_free(&e);
 }
 
+/* One UPDATE from AS 65001 announcing n /24s from 10.<i>.0.0. */
+static void
+peer_update(int fd, unsigned n)
+{
+	static const uint8_t path[] = { BGP_SEG_SEQUENCE, 1, 0, 0, 0xfd, 0xe9 };
+	struct bgp_encode_ctx ectx = { .as4 = true };
+	struct bgp_pattrs a;
+	struct prefix pfx[64];
+	struct wbuf attrs, msg;
+	uint8_t ip[4] = { 10, 0, 0, 0 };
+	unsigned i;
+
+	memset(&a, 0, sizeof(a));
+	a.present = 1ULL << BGP_ATTR_ORIGIN | 1ULL << BGP_ATTR_AS_PATH |
+	    1ULL << BGP_ATTR_NEXT_HOP;
+	a.origin = BGP_ORIGIN_IGP;
+	a.aspath = path;
+	a.aspath_len = sizeof(path);
+	/* not 127/8: a martian next hop is treated as withdraw */
+	inet_pton(AF_INET, "192.0.2.9", &a.nexthop);
+	for (i = 0; i < n; i++) {
+		ip[1] = (uint8_t)(i + 1);
+		prefix_make(&pfx[i], AF_INET, ip, 24);
+	}
+	wbuf_init(&attrs, 256, 4096);
+	wbuf_init(&msg, 256, 4096);
+	T_EQ(bgp_attrs_encode(&attrs, &a, BGP_FAM_V4U, &ectx), 0);
+	T_EQ(bgp_update_pack(&msg, &ectx, BGP_FAM_V4U, attrs.p, attrs.len,
+	    NULL, NULL, pfx, n), (int)n);
+	peer_send(fd, &msg);
+	wbuf_free(&attrs);
+}
+
+/* RFC 4486: Cease/1 with AFI, SAFI and the limit; restart after the
+ * configured time. */
+static void
+test_max_prefix(void)
+{
+	static const uint8_t data[] = { 0, 1, 1, 0, 0, 0, 2 };
+	struct bgp_notification n;
+	struct sess_info i;
+	struct env e;
+	int fd;
+
+	opt_maxpfx = 2;
+	env_init(&e, false, 90);
+	opt_maxpfx = 0;
+	fd = establish(&e, 90);
+	peer_update(fd, 2);			/* at the limit: fine */
+	pump(&e, 200);
+	T_EQ(state(&e), SESS_ESTABLISHED);
+	sess_info(e.s, &i);
+	T_EQ(i.msg_in[BGP_UPDATE], 1);
+	peer_update(fd, 3);			/* 3 > 2 */
+	T_EQ(peer_read_ctl(&e, fd, 2000), BGP_NOTIFICATION);
+	memset(&n, 0, sizeof(n));
+	T_EQ(bgp_notification_decode(e.buf + 19, e.len - 19, &n), 0);
+	T_EQ(n.code, BGP_ERR_CEASE);
+	T_EQ(n.subcode, BGP_CEASE_MAXPFX);
+	T_EQ(n.datalen, sizeof(data));
+	if (n.datalen == sizeof(data))
+		T_MEMEQ(n.data, data, sizeof(data));
+	T_EQ(state(&e), SESS_IDLE);
+	sess_info(e.s, &i);
+	T_CHECK(i.idle_restart);
+	T_CHECK(i.idle_restart_ms <= 1000);
+	T_EQ(i.last_sent.subcode, BGP_CEASE_MAXPFX);
+	close(fd);
+	/* max-prefix-restart 1: it comes back by itself. */
+	fd = peer_accept(&e);
+	T_CHECK(fd != -1);
+	close(fd);
+	env_free(&e);
+}
+
+/* A flood is handled SESS_MSG_BUDGET (64) messages per loop turn. */
+static void
+test_fairness(void)
+{
+	uint8_t ka[300 * 19];
+	struct sess_info i;
+	uint64_t before;
+	struct env e;
+	int fd, k;
+
+	env_init(&e, false, 90);
+	fd = establish(&e, 90);
+	pump(&e, 100);
+	sess_info(e.s, &i);
+	before = i.msg_in[BGP_KEEPALIVE];
+	for (k = 0; k < 300; k++) {
+		memset(ka + k * 19, 0xff, 16);
+		ka[k * 19 + 16] = 0;
+		ka[k * 19 + 17] = 19;
+		ka[k * 19 + 18] = BGP_KEEPALIVE;
+	}
+	T_EQ(send(fd, ka, sizeof(ka), 0), (ssize_t)sizeof(ka));
+	usleep(50000);
+	ev_run_once(e.loop, 100000);
+	sess_info(e.s, &i);
+	T_EQ(i.msg_in[BGP_KEEPALIVE] - before, 64);
+	ev_run_once(e.loop, 0);
+	sess_info(e.s, &i);
+	T_EQ(i.msg_in[BGP_KEEPALIVE] - before, 128);
+	pump(&e, 200);
+	sess_info(e.s, &i);
+	T_EQ(i.msg_in[BGP_KEEPALIVE] - before, 300);
+	T_EQ(state(&e), SESS_ESTABLISHED);
+	close(fd);
+	env_free(&e);
+}
+
 int
 main(void)
 {
-	log_init("test", true, LOG_LVL_ERR);
+	log_init("test", true, getenv("XR_TEST_LOG") ? LOG_LVL_DEBUG : LOG_LVL_ERR);
 	hash_init();
 	T_RUN(test_open_contents);
 	T_RUN(test_establish_active);
@@ -621,5 +748,7 @@ main(void)
 	T_RUN(test_unknown_peer);
 	T_RUN(test_collision);
 	T_RUN(test_collision_established);
+	T_RUN(test_max_prefix);
+	T_RUN(test_fairness);
 	return t_done();
 }
