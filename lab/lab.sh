@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # xroute lab: a whole ExpressRoute circuit in network namespaces on one box.
 #
-#   lab.sh up [--ce bird|frr] [--bfd MS]   build it and print the summary
-#   lab.sh status [-j]                      sessions, prefixes, BFD, pings
+#   lab.sh up [--edge xrouted|bird] [--bfd MS|off] [--hold S]
+#                                           build it and print the summary
+#   lab.sh status                           sessions, prefixes, BFD, pings
 #   lab.sh fail primary|secondary [--mode drop|link]
 #                                           cut that link: drop every frame
 #                                           silently (default) or link down
@@ -257,7 +258,7 @@ context \"vnet\" {
 	local xr_nodes="gw"
 	[ "$edge" = xrouted ] && xr_nodes="msee1 msee2 gw"
 	for n in $xr_nodes; do
-		"$XR_BUILD/xrouted" -n -f "$LAB_DIR/$n.conf" ||
+		"$XR_BUILD/xrouted" -n -f "$LAB_DIR/$n.conf" >/dev/null ||
 		    die "xrouted rejected the $n configuration"
 		start_daemon $n $n "$XR_BUILD/xrouted" -d -f "$LAB_DIR/$n.conf"
 	done
@@ -417,5 +418,5 @@ status) lab_status ;;
 fail) shift; lab_fail "$@" ;;
 restore) lab_restore "${2:-both}" ;;
 down) lab_down ;;
-*) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+*) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
 esac
