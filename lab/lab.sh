@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # xroute lab: a whole ExpressRoute circuit in network namespaces on one box.
 #
-#   lab.sh up [--ce bird|frr] [--bfd MS]   build it and print the summary
-#   lab.sh status [-j]                      sessions, prefixes, BFD, pings
-#   lab.sh fail primary|secondary           cut that link (veth down)
+#   lab.sh up [--edge xrouted|bird] [--bfd MS|off] [--hold S]
+#                                           build it and print the summary
+#   lab.sh status                           sessions, prefixes, BFD, pings
+#   lab.sh fail primary|secondary [--mode drop|link]
+#                                           cut that link: drop every frame
+#                                           silently (default) or link down
 #   lab.sh restore [primary|secondary]      heal it (default: both)
 #   lab.sh down                             remove every namespace and process
 #
@@ -47,8 +50,22 @@ start_daemon() {  # node name cmd...   (records the pid)
 	echo $! >"$LAB_DIR/$name.pid"
 }
 
-write_bird() {  # node local-addr peer-addr
-	local node=$1 la=$2 pa=$3 bfd_ms=$4
+# A customer router: eBGP to its MSEE, iBGP over the LAN to the other CE
+# (so a CE whose link died still reaches Azure through its twin).
+write_bird() {  # node local-addr peer-addr bfd-ms|off hold lan-addr lan-peer
+	local node=$1 la=$2 pa=$3 bfd_ms=$4 hold=$5 lan=$6 lanpeer=$7
+	local bfd_on=on bfd_proto=""
+	if [ "$bfd_ms" = off ]; then
+		bfd_on=off
+	else
+		bfd_proto="protocol bfd {
+	interface \"msee\" {
+		min rx interval $bfd_ms ms;
+		min tx interval $bfd_ms ms;
+		multiplier 3;
+	};
+}"
+	fi
 	cat >"$LAB_DIR/$node.bird.conf" <<EOF
 router id $la;
 log "$LAB_DIR/$node.bird.log" all;
@@ -58,22 +75,66 @@ protocol kernel {
 	ipv4 { import none; export where source = RTS_BGP; };
 	merge paths on;
 }
-protocol bfd {
-	interface "msee" {
-		min rx interval $bfd_ms ms;
-		min tx interval $bfd_ms ms;
-		multiplier 3;
-	};
-}
+$bfd_proto
 protocol bgp msee {
 	local $la as 65010;
 	neighbor $pa as 12076;
-	hold time 180;
-	bfd on;
+	hold time $hold;
+	bfd $bfd_on;
+	# lab pace: BIRD waits 60 s after an error by default
+	error wait time 2, 20;
+	connect retry time 5;
 	ipv4 {
 		import all;
 		export where net = 10.2.20.0/25;
 	};
+}
+protocol bgp twin {
+	local $lan as 65010;
+	neighbor $lanpeer as 65010;
+	direct;
+	ipv4 {
+		import all;
+		export where source = RTS_BGP;
+		next hop self;
+	};
+}
+EOF
+}
+
+# BIRD playing an MSEE, for side-by-side measurements: the same rules as
+# xrouted's edge (private ASNs stripped and the regional community added
+# toward the customer, customer communities ignored, 4,000-prefix limit).
+write_bird_edge() {  # node ce-local ce-peer gw-local gw-peer bfd-ms|off hold
+	local node=$1 la=$2 pa=$3 gla=$4 gpa=$5 bfd_ms=$6 hold=$7 bfd_on=on
+	local bfd_proto=""
+	if [ "$bfd_ms" = off ]; then
+		bfd_on=off
+	else
+		bfd_proto="protocol bfd { interface \"ce\" { min rx interval $bfd_ms ms; min tx interval $bfd_ms ms; multiplier 3; }; }"
+	fi
+	cat >"$LAB_DIR/$node.bird.conf" <<EOF
+router id $la;
+log "$LAB_DIR/$node.bird.log" all;
+protocol device { scan time 10; }
+protocol kernel { ipv4 { import none; export all; }; merge paths on; }
+$bfd_proto
+filter to_ce { bgp_path.delete([64512..65535]); bgp_community.add((12076,50002)); accept; }
+filter from_ce { bgp_community.delete([(*,*)]); bgp_large_community.delete([(*,*,*)]); accept; }
+protocol bgp to_customer {
+	local $la as 12076;
+	neighbor $pa as 65010;
+	hold time $hold;
+	bfd $bfd_on;
+	error wait time 2, 20;
+	connect retry time 5;
+	ipv4 { import limit 4000 action restart; import filter from_ce; export filter to_ce; };
+}
+protocol bgp to_gateway {
+	local $gla as 12076;
+	neighbor $gpa as 65515;
+	hold time 30;
+	ipv4 { import all; export all; };
 }
 EOF
 }
@@ -83,15 +144,20 @@ write_xrouted() {  # node file-content
 }
 
 lab_up() {
-	local ce=bird bfd_ms=300
+	local edge=xrouted bfd_ms=300 hold=180
 	while [ $# -gt 0 ]; do
 		case $1 in
-		--ce) ce=$2; shift 2 ;;
-		--bfd) bfd_ms=$2; shift 2 ;;
-		*) die "up: unknown option $1 (allowed: --ce bird|frr, --bfd MS)" ;;
+		--edge) edge=${2:-}; shift 2 ;;
+		--bfd) bfd_ms=${2:-}; shift 2 ;;
+		--hold) hold=${2:-}; shift 2 ;;
+		*) die "up: unknown option $1 (allowed: --edge xrouted|bird, --bfd MS|off, --hold S)" ;;
 		esac
 	done
-	[ "$ce" = bird ] || die "up: --ce $ce is not supported yet (allowed: bird)"
+	case $edge in xrouted|bird) ;; *) die "up: --edge '$edge' is not one of: xrouted, bird" ;; esac
+	[[ $bfd_ms = off || $bfd_ms =~ ^[0-9]+$ ]] ||
+	    die "up: --bfd '$bfd_ms' is not a number of milliseconds or 'off'"
+	[[ $hold =~ ^[0-9]+$ ]] && [ "$hold" -ge 3 ] ||
+	    die "up: --hold '$hold' is not a hold time of 3 s or more"
 	if have_ns msee1; then
 		echo "lab: already running (lab.sh status shows it; lab.sh down removes it)"
 		return 0
@@ -140,12 +206,17 @@ lab_up() {
 	addr vm eth0 10.1.0.4/24
 	ns vm ip route add default via 10.1.0.1
 
-	write_bird ce1 172.16.0.1 172.16.0.2 "$bfd_ms"
-	write_bird ce2 172.16.0.5 172.16.0.6 "$bfd_ms"
-	local n la pa gwa
+	write_bird ce1 172.16.0.1 172.16.0.2 "$bfd_ms" "$hold" 10.2.20.2 10.2.20.3
+	write_bird ce2 172.16.0.5 172.16.0.6 "$bfd_ms" "$hold" 10.2.20.3 10.2.20.2
+	local n la pa gwa me bfd_line=""
+	[ "$bfd_ms" != off ] && bfd_line="bfd $bfd_ms"
 	for n in 1 2; do
 		if [ $n = 1 ]; then la=172.16.0.2 pa=172.16.0.1 gwa=10.17.17.138 me=10.17.17.137
 		else la=172.16.0.6 pa=172.16.0.5 gwa=10.17.17.142 me=10.17.17.141; fi
+		if [ "$edge" = bird ]; then
+			write_bird_edge msee$n $la $pa $me $gwa "$bfd_ms" "$hold"
+			continue
+		fi
 		write_xrouted msee$n "router-id $la
 as 12076
 listen 0.0.0.0 port 179
@@ -156,9 +227,12 @@ context \"private\" {
         remote-as 65010
         description \"customer $([ $n = 1 ] && echo primary || echo secondary)\"
         local-address $la
-        hold-time 180
-        bfd $bfd_ms
+        hold-time $hold
+        ttl-security no      # Azure does not require GTSM of customers
+        connect-retry 5
+        $bfd_line
         remove-private-as
+        strip-communities
         add-community 12076:50002
         max-prefix 4000
     }
@@ -180,12 +254,17 @@ context \"vnet\" {
     neighbor 10.17.17.137 { remote-as 12076 local-address 10.17.17.138 hold-time 30 description \"msee primary\" }
     neighbor 10.17.17.141 { remote-as 12076 local-address 10.17.17.142 hold-time 30 description \"msee secondary\" }
 }"
-	for n in msee1 msee2 gw; do
-		"$XR_BUILD/xrouted" -n -f "$LAB_DIR/$n.conf" ||
+	echo "edge=$edge bfd=$bfd_ms hold=$hold" >"$LAB_DIR/settings"
+	local xr_nodes="gw"
+	[ "$edge" = xrouted ] && xr_nodes="msee1 msee2 gw"
+	for n in $xr_nodes; do
+		"$XR_BUILD/xrouted" -n -f "$LAB_DIR/$n.conf" >/dev/null ||
 		    die "xrouted rejected the $n configuration"
 		start_daemon $n $n "$XR_BUILD/xrouted" -d -f "$LAB_DIR/$n.conf"
 	done
-	for n in ce1 ce2; do
+	local bird_nodes="ce1 ce2"
+	[ "$edge" = bird ] && bird_nodes="ce1 ce2 msee1 msee2"
+	for n in $bird_nodes; do
 		start_daemon $n $n bird -f -c "$LAB_DIR/$n.bird.conf" \
 		    -s "$LAB_DIR/$n.bird.sock"
 	done
@@ -195,8 +274,15 @@ context \"vnet\" {
 
 xrctl() { "$XR_BUILD/xrctl" -s "$LAB_DIR/$1.sock" "${@:2}"; }
 
-# state of one xrouted neighbour as "State PfxRcd"
+lab_edge() { sed -n 's/.*edge=\([a-z]*\).*/\1/p' "$LAB_DIR/settings" 2>/dev/null; }
+
+# state of one neighbour as "State PfxRcd" (xrouted, or BIRD as the edge)
 peer_state() {  # node neighbour
+	if [[ $1 = msee* ]] && [ "$(lab_edge)" = bird ]; then
+		birdc -s "$LAB_DIR/$1.bird.sock" show protocols all to_customer 2>/dev/null |
+		    awk '/BGP state:/ {s=$3} /Routes:/ {r=$2} END {print (s ? s : "down"), (r ? r : 0)}'
+		return
+	fi
 	xrctl "$1" -j show bgp summary 2>/dev/null | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
@@ -259,20 +345,45 @@ lab_status() {
 	done
 }
 
+# A cut the routers cannot see locally: the link stays up and nftables
+# drops every frame in both directions on the CE's side, as when a provider
+# circuit fails in the middle; only BFD or the hold timer notices. With
+# --mode link the CE's interface goes down instead (both ends see it).
+cut_table() { echo "xrlab_cut"; }
+
 lab_fail() {
-	case ${1:-} in
-	primary) ns ce1 ip link set msee down ;;
-	secondary) ns ce2 ip link set msee down ;;
+	local path=${1:-} mode=drop node
+	[ "${2:-}" = --mode ] && mode=${3:-}
+	case $path in
+	primary) node=ce1 ;;
+	secondary) node=ce2 ;;
 	*) die "fail: say primary or secondary" ;;
 	esac
-	echo "lab: $1 link cut (ce$([ $1 = primary ] && echo 1 || echo 2) msee down)"
+	case $mode in
+	drop)
+		ns $node nft -f - <<EOF || die "fail: nftables refused the drop rule"
+table netdev $(cut_table) {
+	chain in { type filter hook ingress device "msee" priority 0; policy drop; }
+	chain out { type filter hook egress device "msee" priority 0; policy drop; }
+}
+EOF
+		;;
+	link) ns $node ip link set msee down ;;
+	*) die "fail: --mode $mode is not one of: drop, link" ;;
+	esac
+	echo "lab: $path link cut ($node msee, $mode)"
+}
+
+restore_one() {  # node
+	ns "$1" nft delete table netdev "$(cut_table)" 2>/dev/null
+	ns "$1" ip link set msee up
 }
 
 lab_restore() {
 	case ${1:-both} in
-	primary) ns ce1 ip link set msee up ;;
-	secondary) ns ce2 ip link set msee up ;;
-	both) ns ce1 ip link set msee up; ns ce2 ip link set msee up ;;
+	primary) restore_one ce1 ;;
+	secondary) restore_one ce2 ;;
+	both) restore_one ce1; restore_one ce2 ;;
 	*) die "restore: say primary, secondary or nothing" ;;
 	esac
 	echo "lab: restored ${1:-both}"
@@ -304,8 +415,8 @@ lab_down() {
 case ${1:-} in
 up) shift; lab_up "$@" ;;
 status) lab_status ;;
-fail) lab_fail "${2:-}" ;;
+fail) shift; lab_fail "$@" ;;
 restore) lab_restore "${2:-both}" ;;
 down) lab_down ;;
-*) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+*) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
 esac
