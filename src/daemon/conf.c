@@ -21,23 +21,16 @@
 
 #include "daemon/conf.h"
 #include "daemon/conf_lex.h"
+#include "daemon/conf_int.h"
 
 #define CONF_MAX_FILE		(16u << 20)
 #define CONF_MAX_INCLUDE	8
 #define ASN_RANGE		"1-4294967295"
 
-struct parser {
-	struct xr_conf		*conf;
-	struct conf_lexer	*lx;
-	char			*err;
-	size_t			 errlen;
-	bool			 failed;
-	int			 depth;		/* include nesting */
-};
 
 static int	parse_stmts(struct parser *);
 
-static int
+int
 perr(struct parser *P, int line, const char *fmt, ...)
 {
 	char msg[CONF_ERR_MAX];
@@ -54,7 +47,7 @@ perr(struct parser *P, int line, const char *fmt, ...)
 }
 
 /* The next token, which must be a value (word or string). */
-static const struct conf_tok *
+const struct conf_tok *
 expect_value(struct parser *P, const char *after)
 {
 	const struct conf_tok *t = conf_lex_next(P->lx);
@@ -75,7 +68,7 @@ expect_value(struct parser *P, const char *after)
 	return t;
 }
 
-static int
+int
 expect_lbrace(struct parser *P, const char *what)
 {
 	const struct conf_tok *t = conf_lex_next(P->lx);
@@ -93,7 +86,7 @@ expect_lbrace(struct parser *P, const char *what)
 
 /* --- values ---------------------------------------------------------- */
 
-static int
+int
 parse_ulong(const char *s, unsigned long long *v)
 {
 	char *end;
@@ -108,7 +101,7 @@ parse_ulong(const char *s, unsigned long long *v)
 }
 
 /* Copy a short token into buf; -1 if it does not fit. */
-static int
+int
 copy_short(char *buf, size_t size, const char *s)
 {
 	size_t n = strlen(s);
@@ -119,7 +112,7 @@ copy_short(char *buf, size_t size, const char *s)
 	return 0;
 }
 
-static int
+int
 get_u32(struct parser *P, const char *kw, uint32_t lo, uint32_t hi,
     uint32_t *out)
 {
@@ -138,7 +131,7 @@ get_u32(struct parser *P, const char *kw, uint32_t lo, uint32_t hi,
 	return 0;
 }
 
-static int
+int
 get_u16(struct parser *P, const char *kw, uint16_t lo, uint16_t hi,
     uint16_t *out)
 {
@@ -151,7 +144,7 @@ get_u16(struct parser *P, const char *kw, uint16_t lo, uint16_t hi,
 }
 
 /* 1..4294967295 in plain or asdot ("1.10") notation; AS_TRANS refused. */
-static int
+int
 get_asn(struct parser *P, const char *kw, uint32_t *out)
 {
 	const struct conf_tok *t = expect_value(P, kw);
@@ -184,7 +177,7 @@ get_asn(struct parser *P, const char *kw, uint32_t *out)
 	return 0;
 }
 
-static int
+int
 get_addr(struct parser *P, const char *kw, struct addr *a)
 {
 	const struct conf_tok *t = expect_value(P, kw);
@@ -197,7 +190,7 @@ get_addr(struct parser *P, const char *kw, struct addr *a)
 	return 0;
 }
 
-static int
+int
 get_string(struct parser *P, const char *kw, char *dst, size_t max,
     bool empty_ok)
 {
@@ -214,7 +207,7 @@ get_string(struct parser *P, const char *kw, char *dst, size_t max,
 	return 0;
 }
 
-static int
+int
 get_yesno(struct parser *P, const char *kw, bool *v)
 {
 	const struct conf_tok *t = expect_value(P, kw);
@@ -244,7 +237,7 @@ name_ok(const char *s)
 
 /* --- growing arrays ---------------------------------------------------- */
 
-static void *
+void *
 grow(struct parser *P, void *arr, size_t n, size_t size, int line)
 {
 	void *p = realloc(arr, (n + 1) * size);
@@ -269,35 +262,40 @@ static const struct {
 	{ "blackhole", BGP_COMM_BLACKHOLE },
 };
 
+int
+conf_community_value(const char *s, uint32_t *v)
+{
+	unsigned long long hi, lo;
+	char buf[32], *colon;
+	size_t i;
+
+	for (i = 0; i < sizeof(well_known_comm) / sizeof(well_known_comm[0]);
+	    i++)
+		if (strcmp(s, well_known_comm[i].name) == 0) {
+			*v = well_known_comm[i].value;
+			return 0;
+		}
+	if (copy_short(buf, sizeof(buf), s) == -1 ||
+	    (colon = strchr(buf, ':')) == NULL)
+		return -1;
+	*colon = '\0';
+	if (parse_ulong(buf, &hi) == -1 || parse_ulong(colon + 1, &lo) == -1 ||
+	    hi > 65535 || lo > 65535)
+		return -1;
+	*v = (uint32_t)(hi << 16 | lo);
+	return 0;
+}
+
 static int
 parse_community(struct parser *P, struct conf_route *r)
 {
 	const struct conf_tok *t = expect_value(P, "community");
-	unsigned long long hi, lo;
-	char buf[32], *colon;
 	uint32_t v = 0, *nc;
-	bool found = false;
-	size_t i;
 
 	if (t == NULL)
 		return -1;
-	for (i = 0; i < sizeof(well_known_comm) / sizeof(well_known_comm[0]);
-	    i++)
-		if (strcmp(t->s, well_known_comm[i].name) == 0) {
-			v = well_known_comm[i].value;
-			found = true;
-		}
-	if (!found) {
-		if (copy_short(buf, sizeof(buf), t->s) == -1 ||
-		    (colon = strchr(buf, ':')) == NULL)
-			goto bad;
-		*colon = '\0';
-		if (parse_ulong(buf, &hi) == -1 ||
-		    parse_ulong(colon + 1, &lo) == -1 || hi > 65535 ||
-		    lo > 65535)
-			goto bad;
-		v = (uint32_t)(hi << 16 | lo);
-	}
+	if (conf_community_value(t->s, &v) == -1)
+		goto bad;
 	if ((nc = grow(P, r->communities, r->ncommunities, sizeof(*nc),
 	    t->line)) == NULL)
 		return -1;
@@ -516,6 +514,11 @@ nb_stmt(struct parser *P, struct conf_neighbor *n, const struct conf_tok *t)
 		return nb_shutdown(P, n);
 	if (strcmp(k, "port") == 0)
 		return get_u16(P, k, 1, 65535, &n->port);
+	{
+		int rc = conf_er_nb_stmt(P, n, kw);
+		if (rc != 1)
+			return rc;
+	}
 	return perr(P, kw->line, "unknown keyword '%s' in neighbor block", k);
 }
 
@@ -536,6 +539,8 @@ nb_check(struct parser *P, struct conf_neighbor *n, const char *a)
 		return perr(P, n->line, "neighbor %s: keepalive %u is set but "
 		    "hold-time is 0 (no keepalives are sent)", a,
 		    n->keepalive);
+	if (conf_er_nb_check(P, n, a) == -1)
+		return -1;
 	if (n->keepalive != 0 && n->keepalive * 3u > n->hold)
 		return perr(P, n->line, "neighbor %s: keepalive %u is too "
 		    "long for hold-time %u (at most hold-time / 3 = %u)", a,
@@ -619,8 +624,13 @@ ctx_stmt(struct parser *P, struct conf_ctx *c, const struct conf_tok *t)
 		return parse_route(P, c, line);
 	if (strcmp(kw->s, "neighbor") == 0 || strcmp(kw->s, "neighbour") == 0)
 		return parse_neighbor(P, c, line);
+	{
+		int rc = conf_er_ctx_stmt(P, c, kw);
+		if (rc != 1)
+			return rc;
+	}
 	return perr(P, line, "unknown keyword '%s' in context \"%s\" "
-	    "(local-as, route, neighbor)", kw->s, c->name);
+	    "(local-as, route, neighbor, kernel-table)", kw->s, c->name);
 }
 
 static int

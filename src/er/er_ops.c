@@ -109,6 +109,21 @@ op_complete_one(struct er_ctx *ctx, json_t *rec)
 	json_decref(doc);
 }
 
+/* Complete one operation now, in the caller's transaction: a write with
+ * no configured delay answers "Updating" and is "Succeeded" by the time
+ * it commits, without a second transaction from the worker. */
+int
+er_op_complete_id(struct er_ctx *ctx, const char *op_id)
+{
+	json_t *rec = er_get(ctx, op_id);
+
+	if (rec == NULL)
+		return -1;
+	op_complete_one(ctx, rec);
+	json_decref(rec);
+	return 0;
+}
+
 int
 er_ops_complete(struct er_ctx *ctx, int64_t *next_ms)
 {

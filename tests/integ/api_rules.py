@@ -1042,6 +1042,44 @@ def exact_more(A, T1):
         gw + "gbig", P + "/expressRouteCircuits/n1")), 400,
           "Connection 'big' would advertise 201 address spaces; at most 200 "
           "are allowed when a connection is created.", "200 address spaces")
+    b = vnet_body(spaces, [("GatewaySubnet", "10.100.0.0/27")])
+    b["properties"]["summarizedGatewayPrefixes"] = ["10.0.0.0/8",
+                                                    "10.100.0.0/16"]
+    t.err(T1.req("PUT", vn + "big", b), 400, "Summarized gateway prefix "
+          "'10.100.0.0/16' overlaps '10.0.0.0/8'; the summarizedGatewayPrefixes "
+          "of virtual network 'big' must not overlap each other.",
+          "overlapping summarized prefixes")
+    b["properties"]["summarizedGatewayPrefixes"] = ["10.100.0.0/16"]
+    T1.wait_op(T1.req("PUT", vn + "big", b))
+    r = T1.req("PUT", P + "/connections/big", conn_body(
+        gw + "gbig", P + "/expressRouteCircuits/n1"))
+    t.ok(r.status == 201, "201 spaces summarized into one: connection "
+         "allowed", r)
+    T1.wait_op(r)
+    # 9 to 16 connections need a /26 GatewaySubnet
+    T1.wait_op(T1.req("PUT", vn + "many", vnet_body(["10.60.0.0/16"], [
+        ("GatewaySubnet", "10.60.255.0/27")])))
+    T1.wait_op(T1.req("PUT", gw + "gmany", gw_body(vn + "many",
+                                                   sku="UltraPerformance")),
+               10)
+    locs = ["Washington DC"] * 3 + ["Chicago"] * 3 + ["Dallas"] * 3
+    for i, loc in enumerate(locs):
+        name = "m%d" % i
+        T1.wait_op(T1.req("PUT", P + "/expressRouteCircuits/" + name,
+                          circuit_body(loc=loc)))
+        provision_loc(T1, name, loc)
+        T1.wait_op(T1.req("PUT", P + "/expressRouteCircuits/%s/peerings/"
+                          "AzurePrivatePeering" % name, {"properties": {
+                              "peerASN": 65001, "vlanId": 100,
+                              "primaryPeerAddressPrefix":
+                              "172.20.%d.0/29" % i}}))
+        r = T1.req("PUT", P + "/connections/" + name, conn_body(
+            gw + "gmany", P + "/expressRouteCircuits/" + name))
+        if i < 8:
+            T1.wait_op(r)
+    t.err(r, 400, "Gateway 'gmany' can have more than 8 connections only with "
+          "a GatewaySubnet of /26 or larger; the GatewaySubnet of virtual "
+          "network 'many' is /27.", "9th connection needs a /26")
     t.err(A.req("PUT", "/providers/Xroute.Admin/tokens/bad", {"properties": {
         "role": "provider", "subscriptionId": PS, "providerName": "Nobody"}}),
           400, "A provider token needs properties.providerName naming a "

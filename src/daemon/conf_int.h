@@ -1,0 +1,55 @@
+/*
+ * Internal to the configuration parser (conf.c, conf_er.c): the parser
+ * state and the value readers every block uses. Each reader consumes one
+ * value token, checks it, and on error records "FILE:LINE: message" naming
+ * the value and what is allowed.
+ */
+#ifndef XR_DAEMON_CONF_INT_H
+#define XR_DAEMON_CONF_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "daemon/conf.h"
+#include "daemon/conf_lex.h"
+
+struct parser {
+	struct xr_conf		*conf;
+	struct conf_lexer	*lx;
+	char			*err;
+	size_t			 errlen;
+	bool			 failed;
+	int			 depth;		/* include nesting */
+};
+
+int	perr(struct parser *, int line, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+const struct conf_tok *expect_value(struct parser *, const char *after);
+int	expect_lbrace(struct parser *, const char *what);
+int	parse_ulong(const char *, unsigned long long *);
+int	copy_short(char *buf, size_t size, const char *s);
+int	get_u32(struct parser *, const char *kw, uint32_t lo, uint32_t hi,
+	    uint32_t *out);
+int	get_u16(struct parser *, const char *kw, uint16_t lo, uint16_t hi,
+	    uint16_t *out);
+int	get_asn(struct parser *, const char *kw, uint32_t *out);
+int	get_addr(struct parser *, const char *kw, struct addr *);
+int	get_string(struct parser *, const char *kw, char *dst, size_t max,
+	    bool empty_ok);
+int	get_yesno(struct parser *, const char *kw, bool *);
+void	*grow(struct parser *, void *arr, size_t n, size_t size, int line);
+
+/* conf_er.c: neighbor statements for ExpressRoute policy and BFD.
+ * Returns 1 if 'kw' is not one of them, else 0 or -1. */
+int	conf_er_nb_stmt(struct parser *, struct conf_neighbor *,
+	    const struct conf_tok *kw);
+int	conf_er_nb_check(struct parser *, struct conf_neighbor *,
+	    const char *addr);
+/* Context statements (kernel-table). Same return convention. */
+int	conf_er_ctx_stmt(struct parser *, struct conf_ctx *,
+	    const struct conf_tok *kw);
+/* Parse "ASN:VALUE" or a well-known name; -1 if neither. */
+int	conf_community_value(const char *, uint32_t *);
+
+#endif
