@@ -46,10 +46,10 @@ measure() {  # edge bfd -> prints the probe JSON line
 	ns host ip route replace 10.1.0.0/16 via 10.2.20.2
 	# long enough to see the loss end: detection + reconvergence + margin
 	if [ "$bfd" = off ]; then secs=$((hold + 20)); else secs=12; fi
-	ns vm "$PROBE" recv 47000 -t $((secs + 10)) -q 3000 >"$XR_LAB_DIR/probe.out" &
+	ip netns exec xrlab-vm "$PROBE" recv 47000 -t $((secs + 10)) -q 3000 >"$XR_LAB_DIR/probe.out" &
 	local rpid=$!
 	sleep 0.3
-	ns host "$PROBE" send 10.1.0.4 47000 -i 5 -t "$secs" >/dev/null &
+	ip netns exec xrlab-host "$PROBE" send 10.1.0.4 47000 -i 5 -t "$secs" >/dev/null &
 	local spid=$!
 	sleep 3
 	"$LAB" fail primary >/dev/null

@@ -182,6 +182,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[optind], "lab") == 0)
 		return lab_cmd(argc - optind, argv + optind);
+	if (strcmp(argv[optind], "failover-test") == 0)
+		return lab_cmd(argc - optind + 1, argv + optind - 1);
 	if (!ctl_cmd_is_ours(argv[optind])) {
 		if (res_main != NULL)
 			return res_main(argc, argv);

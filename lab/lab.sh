@@ -9,6 +9,10 @@
 #                                           silently (default) or link down
 #   lab.sh restore [primary|secondary]      heal it (default: both)
 #   lab.sh down                             remove every namespace and process
+#   lab.sh failover-test start [--link primary|secondary]
+#                  [--category BgpDisconnect|ASPathPrepend] | stop | status
+#                                           Azure's link failover drill, with
+#                                           the traffic lost measured
 #
 # Topology (addresses as in Azure's troubleshooting guide):
 #
@@ -44,9 +48,12 @@ link() {
 
 addr() { ns "$1" ip addr add "$3" dev "$2"; }
 
-start_daemon() {  # node name cmd...   (records the pid)
+# Start a process in a node and record its pid. 'ip netns exec' execs the
+# command, so $! is the process itself (a shell function would leave a
+# subshell in between, and killing that would orphan the process).
+start_daemon() {  # node name cmd...
 	local node=$1 name=$2; shift 2
-	ns "$node" "$@" >>"$LAB_DIR/$name.log" 2>&1 &
+	ip netns exec "$P-$node" "$@" >>"$LAB_DIR/$name.log" 2>&1 &
 	echo $! >"$LAB_DIR/$name.pid"
 }
 
@@ -134,6 +141,7 @@ protocol bgp to_gateway {
 	local $gla as 12076;
 	neighbor $gpa as 65515;
 	hold time 30;
+	ttl security on;		# GTSM, as xrouted uses inside the provider
 	ipv4 { import all; export all; };
 }
 EOF
@@ -389,6 +397,159 @@ lab_restore() {
 	echo "lab: restored ${1:-both}"
 }
 
+# --- failover drill -------------------------------------------------------
+# Shaped like Azure's circuit link failover test (start/stop per link,
+# categories BgpDisconnect and ASPathPrepend, route snapshots before and
+# during the simulation, BGP status per link), plus what only a lab can
+# give: the traffic lost, measured by a UDP probe every 5 ms from the
+# on-premises host to the VNet host that runs from start to stop.
+FT="$LAB_DIR/failover-test"
+
+ce_routes_json() {  # ce -> JSON list of {route, nextHop, asPath} for the VNet
+	birdc -s "$LAB_DIR/$1.bird.sock" show route all 2>/dev/null | python3 -c '
+import json, re, sys
+out, net, nh = [], None, None
+for line in sys.stdin:
+    m = re.match(r"^(\d+\.\d+\.\d+\.\d+/\d+)\s+unicast", line)
+    if m: net = m.group(1)
+    m = re.match(r"^\s+unicast .*", line)
+    m2 = re.match(r"^\s+via (\S+)", line)
+    if m2: nh = m2.group(1)
+    m3 = re.match(r"^\s+BGP.as_path: ?(.*)$", line)
+    if m3 and net and net.startswith("10.1."):
+        out.append({"route": net, "nextHop": nh, "asPath": m3.group(1).strip()})
+print(json.dumps(out))'
+}
+
+bgp_status_json() {
+	local s link st
+	echo -n "["
+	local first=1
+	for s in "primary msee1 172.16.0.1" "secondary msee2 172.16.0.5"; do
+		set -- $s
+		read -r st _ < <(peer_state "$2" "$3")
+		[ $first = 1 ] || echo -n ","
+		first=0
+		printf '{"bgpStatusType":"IPv4","link":"%s","status":"%s","checkTime":"%s"}' \
+		    "$1" "$([ "$st" = Established ] && echo Connected || echo Disconnected)" \
+		    "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	done
+	echo -n "]"
+}
+
+ft_edge() { [ "$1" = primary ] && echo msee1 || echo msee2; }
+ft_ce_addr() { [ "$1" = primary ] && echo 172.16.0.1 || echo 172.16.0.5; }
+
+ft_start() {
+	local link=primary cat=BgpDisconnect node nbr
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--link) link=${2:-}; shift 2 ;;
+		--category) cat=${2:-}; shift 2 ;;
+		*) die "failover-test start: unknown option $1 (--link primary|secondary, --category BgpDisconnect|ASPathPrepend)" ;;
+		esac
+	done
+	case $link in primary|secondary) ;; *) die "failover-test: --link '$link' is not one of: primary, secondary" ;; esac
+	case $cat in BgpDisconnect|ASPathPrepend) ;; *) die "failover-test: --category '$cat' is not one of: BgpDisconnect, ASPathPrepend" ;; esac
+	have_ns msee1 || die "failover-test: the lab is not running (xrctl lab up)"
+	[ "$(lab_edge)" = xrouted ] || die "failover-test: needs xrouted edges"
+	[ -f "$FT/state" ] && grep -q Running "$FT/state" &&
+	    die "failover-test: a test is already running (failover-test stop)"
+	rm -rf "$FT"; mkdir -p "$FT"
+	echo "Starting $link $cat $(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$FT/state"
+	ce_routes_json ce1 >"$FT/before-ce1.json"
+	ce_routes_json ce2 >"$FT/before-ce2.json"
+	bgp_status_json >"$FT/bgp-before.json"
+	ip netns exec $P-vm "$XR_BUILD/tests/tools/udpprobe" recv 47100 -t 600 \
+	    -q 2000 >"$FT/probe.out" 2>&1 &
+	echo $! >"$LAB_DIR/ft-recv.pid"
+	sleep 0.2
+	ip netns exec $P-host "$XR_BUILD/tests/tools/udpprobe" send 10.1.0.4 \
+	    47100 -i 5 -t 600 >/dev/null 2>&1 &
+	echo $! >"$LAB_DIR/ft-send.pid"
+	sleep 1
+	node=$(ft_edge $link) nbr=$(ft_ce_addr $link)
+	if [ $cat = BgpDisconnect ]; then
+		xrctl $node neighbor $nbr down "failover test: BgpDisconnect" >/dev/null ||
+		    die "failover-test: could not shut the $link session"
+	else
+		cp "$LAB_DIR/$node.conf" "$FT/$node.conf.orig"
+		sed -i "/neighbor $nbr {/a\\        prepend 3" "$LAB_DIR/$node.conf"
+		xrctl $node reload >/dev/null ||
+		    die "failover-test: could not apply the prepend on $node"
+	fi
+	sleep 3
+	ce_routes_json ce1 >"$FT/during-ce1.json"
+	ce_routes_json ce2 >"$FT/during-ce2.json"
+	bgp_status_json >"$FT/bgp-during.json"
+	echo "Running $link $cat $(sed -n 's/^Starting [a-z]* [A-Za-z]* //p' "$FT/state")" >"$FT/state"
+	echo "failover-test: $cat on the $link link is running (failover-test status; failover-test stop)"
+}
+
+ft_stop() {
+	local link cat node nbr pid
+	[ -f "$FT/state" ] || die "failover-test: no test was started"
+	read -r st link cat _ <"$FT/state"
+	[ "$st" = Running ] || die "failover-test: the test is $st, not Running"
+	node=$(ft_edge $link) nbr=$(ft_ce_addr $link)
+	if [ $cat = BgpDisconnect ]; then
+		xrctl $node neighbor $nbr up >/dev/null
+	else
+		cp "$FT/$node.conf.orig" "$LAB_DIR/$node.conf"
+		xrctl $node reload >/dev/null
+	fi
+	for pid in $(cat "$LAB_DIR/ft-send.pid" 2>/dev/null); do
+		kill "$pid" 2>/dev/null
+	done
+	pid=$(cat "$LAB_DIR/ft-recv.pid" 2>/dev/null)
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill "$pid" 2>/dev/null
+	rm -f "$LAB_DIR/ft-send.pid" "$LAB_DIR/ft-recv.pid"
+	sed -i 's/^Running/Completed/' "$FT/state"
+	ft_status
+}
+
+ft_status() {
+	[ -f "$FT/state" ] || { echo '{"status":"NotStarted"}'; return; }
+	python3 - "$FT" <<'PY'
+import json, os, sys
+ft = sys.argv[1]
+st, link, cat, started = open(os.path.join(ft, "state")).read().split()[:4]
+def load(name, default):
+    try:
+        return json.load(open(os.path.join(ft, name)))
+    except Exception:
+        return default
+probe = None
+try:
+    lines = [l for l in open(os.path.join(ft, "probe.out")) if l.startswith('{"received"')]
+    probe = json.loads(lines[-1]) if lines else None
+except Exception:
+    pass
+def routes(when):
+    return load(when + "-ce1.json", []) + load(when + "-ce2.json", [])
+out = {
+    "status": st, "linkType": link.capitalize(),
+    "circuitTestCategory": cat, "startTime": started,
+    "routes": {"beforeSimulation": routes("before"),
+               "duringSimulation": routes("during")},
+    "bgpStatus": {"beforeSimulation": load("bgp-before.json", []),
+                  "duringSimulation": load("bgp-during.json", [])},
+    "trafficLoss": probe,
+}
+print(json.dumps(out, indent=2))
+PY
+}
+
+lab_failover_test() {
+	case ${1:-} in
+	start) shift; ft_start "$@" ;;
+	stop) ft_stop ;;
+	status) ft_status ;;
+	*) die "failover-test: say start [--link L] [--category C], stop or status" ;;
+	esac
+}
+
 lab_down() {
 	local f pid n
 	for f in "$LAB_DIR"/*.pid; do
@@ -418,5 +579,6 @@ status) lab_status ;;
 fail) shift; lab_fail "$@" ;;
 restore) lab_restore "${2:-both}" ;;
 down) lab_down ;;
-*) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+failover-test) shift; lab_failover_test "$@" ;;
+*) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
 esac

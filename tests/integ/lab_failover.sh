@@ -66,10 +66,10 @@ check "ping on-premises -> VNet" quiet ns host ping -c3 -i0.2 -W1 10.1.0.4
 # a probe stream host -> vm across the cut, pinned to the primary CE so
 # the cut hits it: CE1 must reroute over iBGP to CE2 and the secondary link
 ns host ip route replace 10.1.0.0/16 via 10.2.20.2
-ns vm "$PROBE" recv 47000 -t 25 -q 1500 >"$XR_LAB_DIR/probe.out" 2>&1 &
+ip netns exec xrlab-vm "$PROBE" recv 47000 -t 25 -q 1500 >"$XR_LAB_DIR/probe.out" 2>&1 &
 rpid=$!
 sleep 0.3
-ns host "$PROBE" send 10.1.0.4 47000 -i 5 -t 12 >/dev/null 2>&1 &
+ip netns exec xrlab-host "$PROBE" send 10.1.0.4 47000 -i 5 -t 12 >/dev/null 2>&1 &
 spid=$!
 sleep 3
 "$LAB" fail primary >/dev/null
@@ -92,6 +92,25 @@ check "primary session Established again after restore" \
     wait_for 30 established msee1 172.16.0.1
 check "BFD Up again on CE1" wait_for 15 bird_bfd_up ce1
 check "both sessions Established after restore" established msee2 172.16.0.5
+
+# the failover drill, shaped like Azure's circuit link failover test
+ft=$("$XR_BUILD/xrctl" failover-test start --link primary --category BgpDisconnect 2>&1)
+check "failover-test start (BgpDisconnect on primary)" test $? -eq 0
+sleep 1
+ft=$("$LAB" failover-test stop 2>/dev/null)
+ftv() { echo "$ft" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)" 2>/dev/null; }
+check "failover-test stop: status Completed" test "$(ftv 'd["status"]')" = Completed
+check "during the test the primary link's BGP is Disconnected" \
+    test "$(ftv '[b["status"] for b in d["bgpStatus"]["duringSimulation"] if b["link"]=="primary"][0]')" = Disconnected
+check "during the test the secondary link's BGP stays Connected" \
+    test "$(ftv '[b["status"] for b in d["bgpStatus"]["duringSimulation"] if b["link"]=="secondary"][0]')" = Connected
+check "routes before the test include the primary next hop 172.16.0.2" \
+    test "$(ftv 'sum(r["nextHop"]=="172.16.0.2" for r in d["routes"]["beforeSimulation"])')" -ge 1
+check "routes during the test have no primary next hop" \
+    test "$(ftv 'sum(r["nextHop"]=="172.16.0.2" for r in d["routes"]["duringSimulation"])')" -eq 0
+check "the drill measured the traffic (received $(ftv 'd["trafficLoss"]["received"]'))" \
+    test "$(ftv 'd["trafficLoss"]["received"]')" -gt 100
+check "primary Established again after the drill" wait_for 30 established msee1 172.16.0.1
 
 "$LAB" down >/dev/null
 check "lab down removes every namespace" bash -c "! ip netns list | grep -q '^xrlab-'"

@@ -132,7 +132,7 @@ do_recv(int argc, char **argv)
 	uint64_t start, interval_us = 5000;
 	uint8_t *seen = NULL;
 	size_t seen_cap = 0;
-	int fd, c, one = 1;
+	int fd, c;
 
 	if (argc < 2)
 		usage();
@@ -150,7 +150,7 @@ do_recv(int argc, char **argv)
 		perror("udpprobe: socket");
 		return 1;
 	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* No SO_REUSEADDR: a stale receiver must make this bind fail. */
 	if (bind(fd, (struct sockaddr *)&ss, sl) == -1) {
 		perror("udpprobe: bind");
 		return 1;
