@@ -94,6 +94,10 @@ struct store {
 
 /* Open (and create or migrate) an SQLite store at 'path'. */
 int	store_open_sqlite(const char *path, struct store **);
+/* Open an existing store read-only, for roles that only read desired
+ * state and follow the change feed (edges, gateways): no migration, no
+ * checkpointer; writes fail with STORE_ERR. */
+int	store_open_sqlite_ro(const char *path, struct store **);
 
 void	store_rec_free(struct store_rec *);
 
