@@ -112,6 +112,35 @@ op_complete_one(struct er_ctx *ctx, json_t *rec)
 /* Complete one operation now, in the caller's transaction: a write with
  * no configured delay answers "Updating" and is "Succeeded" by the time
  * it commits, without a second transaction from the worker. */
+/* A long-running POST whose answer is ready at once (diagnostic lists):
+ * 202 with Azure-AsyncOperation (status) and Location (result), as ARM's
+ * "final-state-via: location" operations answer. */
+int
+er_op_result(struct er_op *op, const char *resource_id, json_t *result,
+    struct er_resp *resp)
+{
+	char id[ER_ID_MAX], *slash;
+	json_t *rec;
+
+	if (er_op_start(op, resource_id, op->old, 0, true, resp) == -1)
+		return -1;
+	rec = er_get(op->ctx, resp->async_op);
+	json_object_set(rec, "result", result);
+	if (er_save(op->ctx, &er_rt_operation, rec, op->err) == -1) {
+		json_decref(rec);
+		return -1;
+	}
+	json_decref(rec);
+	snprintf(id, sizeof(id), "%s", resp->async_op);
+	if ((slash = strstr(id, "/operations/")) != NULL)
+		snprintf(resp->location, sizeof(resp->location),
+		    "%.*s/operationResults/%s", (int)(slash - id), id,
+		    slash + 12);
+	resp->status = 202;
+	resp->write = true;
+	return 0;
+}
+
 int
 er_op_complete_id(struct er_ctx *ctx, const char *op_id)
 {
@@ -158,6 +187,13 @@ er_ops_get(struct er_op *op, struct er_resp *resp)
 		return er_fail(op->err, ER_E_CHILD_NOT_FOUND, op->p->id);
 	json_object_del(rec, "dueMs");
 	resp->status = 200;
+	if (strcmp(op->p->action, "result") == 0 &&
+	    json_object_get(rec, "result") != NULL) {
+		resp->body = json_incref(json_object_get(rec, "result"));
+		json_decref(rec);
+		return 0;
+	}
+	json_object_del(rec, "result");
 	resp->body = rec;
 	return 0;
 }
