@@ -358,9 +358,11 @@ run_one() {
     note="${note:+$note; }$(json_get "d['error']" <<<"$out")"
     sed 's/^/#   /' "$dir/blast.log" | tail -5 >&2
   fi
-  local prop wd echo
+  local prop wd echo bad
   echo=$(json_get "d['injectorPrefixesReceived']" <<<"$out" || echo 0)
   [ "${echo:-0}" -gt 0 ] && note="${note:+$note; }also sent $echo prefixes to injectors"
+  bad=$(json_get "sum(s['badPaths'] + s['foreign'] + s['duplicates'] for s in d['sinkStats'])" <<<"$out" || echo 0)
+  [ "${bad:-0}" -gt 0 ] && note="${note:+$note; }$bad bad-path/foreign/duplicate prefixes at sinks"
   prop=$(json_get "d['announce']['seconds']" <<<"$out" || echo -1)
   wd=$(json_get "d['withdraw']['seconds']" <<<"$out" || echo -1)
   [ $rc -eq 0 ] || { prop=${prop/-1.000/-1}; }
