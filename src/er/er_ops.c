@@ -49,8 +49,10 @@ er_op_start(struct er_op *op, const char *resource_id, json_t *doc,
 	    "status", done ? "Succeeded" : "InProgress", "startTime", when,
 	    "resourceId", resource_id, "dueMs",
 	    (json_int_t)(ctx->now_ms + (int64_t)delay_ms));
-	if (done)
+	if (done) {
 		json_object_set_new(rec, "endTime", json_string(when));
+		json_object_set_new(rec, "endMs", json_integer(ctx->now_ms));
+	}
 	rc = er_save(ctx, &er_rt_operation, rec, op->err);
 	json_decref(rec);
 	if (rc == -1)
@@ -71,6 +73,7 @@ op_finish(struct er_ctx *ctx, json_t *rec, const char *status,
 	er_time_iso(ctx->now_ms, when);
 	json_object_set_new(rec, "status", json_string(status));
 	json_object_set_new(rec, "endTime", json_string(when));
+	json_object_set_new(rec, "endMs", json_integer(ctx->now_ms));
 	if (failure != NULL)
 		json_object_set_new(rec, "error", json_pack("{s:s,s:s}",
 		    "code", failure->code, "message", failure->msg));
@@ -176,6 +179,15 @@ er_ops_complete(struct er_ctx *ctx, int64_t *next_ms)
 	return n;
 }
 
+/* Finished operation records are kept ER_OPS_KEEP_MS for pollers, then
+ * deleted (pending ones are indexed and never purged). */
+int64_t
+er_ops_purge(struct er_ctx *ctx)
+{
+	return store_purge(ctx->st, er_rt_operation.type, "$.endMs",
+	    ctx->now_ms - ER_OPS_KEEP_MS);
+}
+
 int
 er_ops_get(struct er_op *op, struct er_resp *resp)
 {
@@ -186,6 +198,7 @@ er_ops_get(struct er_op *op, struct er_resp *resp)
 	if ((rec = er_get(op->ctx, op->p->id)) == NULL)
 		return er_fail(op->err, ER_E_CHILD_NOT_FOUND, op->p->id);
 	json_object_del(rec, "dueMs");
+	json_object_del(rec, "endMs");
 	resp->status = 200;
 	if (strcmp(op->p->action, "result") == 0 &&
 	    json_object_get(rec, "result") != NULL) {
