@@ -338,6 +338,9 @@ do_patch(struct er_op *op, struct er_resp *resp)
 	const char *k;
 	char etag[40];
 
+	if (op->rt->parent != NULL || op->rt == &er_rt_token ||
+	    op->rt == &er_rt_provider)
+		return er_fail(op->err, ER_E_METHOD, op->req->method);
 	if (body == NULL || !json_is_object(body))
 		return er_fail(op->err, ER_E_BODY_REQUIRED);
 	json_object_foreach(body, k, v)
@@ -479,6 +482,13 @@ do_action(struct er_op *op, struct er_resp *resp)
 	op->status = 200;
 	if (op->rt->action(op) == -1)
 		return -1;
+	if (op->status == 202) {
+		/* long-running POST: the answer is fetched from Location */
+		if (er_op_result(op, op->p->id, op->result, resp) == -1)
+			return -1;
+		resp->body = NULL;
+		return 0;
+	}
 	resp->status = op->status;
 	resp->body = op->result;
 	op->result = NULL;

@@ -32,7 +32,7 @@
 enum {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_UNDO, Q_GET, Q_UKEY, Q_PUT, Q_DEL,
 	Q_CHILDREN, Q_CHILDREN_ANY, Q_TYPE, Q_TYPE_SUB, Q_IDX, Q_CHANGES,
-	Q_COUNTER, Q_COUNT, Q_COUNT_JSON, Q_MAX
+	Q_COUNTER, Q_COUNT, Q_COUNT_JSON, Q_PURGE, Q_MAX
 };
 
 static const char *const sqlite_q[Q_MAX] = {
@@ -68,6 +68,8 @@ static const char *const sqlite_q[Q_MAX] = {
 	[Q_COUNTER] = "SELECT coalesce(max(seq), 0) FROM changes",
 	[Q_COUNT] = "SELECT count(*) FROM resources WHERE type = ?1"
 	    " AND sub = ?2",
+	[Q_PURGE] = "DELETE FROM resources WHERE type = ?1 AND idx IS NULL"
+	    " AND json_extract(doc, ?2) < ?3",
 	[Q_COUNT_JSON] = "SELECT count(*) FROM resources WHERE type = ?1"
 	    " AND sub = ?2 AND json_extract(doc, ?3) = ?4",
 };
@@ -482,6 +484,21 @@ sq_count(struct store *s, const char *type, const char *sub,
 	return n;
 }
 
+static int64_t
+sq_purge(struct store *s, const char *type, const char *json_path,
+    int64_t before)
+{
+	struct store_sqlite *x = ss(s);
+	sqlite3_stmt *st = x->q[Q_PURGE];
+
+	sqlite3_bind_text(st, 1, type, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, json_path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, before);
+	if (step_done(x, st, "purge") != STORE_OK)
+		return -1;
+	return sqlite3_changes(x->db);
+}
+
 static int
 sq_schema_version(struct store *s)
 {
@@ -529,6 +546,7 @@ static const struct store_ops sqlite_ops = {
 	.list_type = sq_list_type,
 	.list_idx = sq_list_idx,
 	.count = sq_count,
+	.purge = sq_purge,
 	.changes = sq_changes,
 	.counter = sq_counter,
 	.schema_version = sq_schema_version,

@@ -522,8 +522,16 @@ def peerings(T1, PE, mk, skey, xc, provision, peer):
     for a in ("arpTables", "routeTables", "routeTablesSummary"):
         r = T1.req("POST", cp + "p1/peerings/AzurePrivatePeering/%s/primary"
                    % a)
-        t.ok(r.status == 200 and r.body["value"] == [],
-             "%s answers an empty list (live data pending)" % a, r)
+        loc = r.headers.get("location", "")
+        st = T1.wait_op(r)
+        path = loc.split("://", 1)[-1]
+        path = path[path.find("/"):].split("?")[0]
+        res = T1.req("GET", path)
+        t.ok(r.status == 202 and "/operationResults/" in loc and
+             st == "Succeeded" and res.status == 200 and
+             res.body == {"value": [], "nextLink": None},
+             "%s: 202, Location gives an empty list (live data pending)" % a,
+             "%r %r %r" % (r, loc, res))
     r = T1.req("GET", cp + "p1/stats")
     t.ok(r.status == 200 and r.body["primarybytesIn"] == 0, "circuit stats")
     t.status(T1.req("DELETE", cp + "p1/peerings/MicrosoftPeering"), 202,

@@ -125,6 +125,32 @@ test_rollback_and_reopen(void)
 	store_close(s);
 }
 
+static void
+test_purge(void)
+{
+	struct store *s = open_db();
+	struct store_rec r = { .id = (char *)"/op/old", .type = (char *)"O",
+	    .doc = (char *)"{\"endMs\":100}" };
+
+	T_EQ(store_begin(s), STORE_OK);
+	T_EQ(store_put(s, &r), STORE_OK);
+	r.id = (char *)"/op/new";
+	r.doc = (char *)"{\"endMs\":900}";
+	T_EQ(store_put(s, &r), STORE_OK);
+	r.id = (char *)"/op/pending";
+	r.doc = (char *)"{\"endMs\":1}";
+	r.idx = (char *)"InProgress";
+	T_EQ(store_put(s, &r), STORE_OK);
+	T_EQ(store_purge(s, "O", "$.endMs", 500), 1);
+	T_EQ(store_commit(s), STORE_OK);
+	T_EQ(store_get(s, "/op/old", &r), STORE_NOTFOUND);
+	T_EQ(store_get(s, "/op/new", &r), STORE_OK);
+	store_rec_free(&r);
+	T_EQ(store_get(s, "/op/pending", &r), STORE_OK);
+	store_rec_free(&r);
+	store_close(s);
+}
+
 /* A second, read-only connection (another role) sees committed writes
  * and the change feed, and cannot write. */
 static void
@@ -164,6 +190,7 @@ main(void)
 	T_RUN(test_put_get_cascade);
 	T_RUN(test_rollback_and_reopen);
 	T_RUN(test_read_only_follower);
+	T_RUN(test_purge);
 	unlink(dbpath);
 	strcat(dbpath, "-wal");
 	unlink(dbpath);
