@@ -11,10 +11,17 @@
 static inline void
 sink_prefix(struct sess *s, uint32_t a, uint8_t len, bool ann)
 {
-	long i = pset_find(&B.set, a, len);
+	long i;
 	uint8_t bit;
 
-	if (i < 0) {
+	if (s->role == R_INJECT) {	/* count only: an echo is not our test */
+		if (ann)
+			s->ann_rx++;
+		else
+			s->wd_rx++;
+		return;
+	}
+	if ((i = pset_find(&B.set, a, len)) < 0) {
 		s->foreign++;
 		return;
 	}
