@@ -9,6 +9,7 @@
  * configuration (an invalid file leaves the running state alone).
  */
 #include <getopt.h>
+#include <grp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,7 +34,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: xrouted [-dnv] [-f FILE] [-s SOCKET] [-u USER] "
+	    "usage: xrouted [-dnv] [-f FILE] [-s SOCKET] [-u USER [-g GROUP]] "
 	    "[--role edge|gateway|api] [--version]\n"
 	    "  -d          stay in the foreground and log to stderr\n"
 	    "  -n          check the configuration and exit (0 ok, 78 error)\n"
@@ -42,6 +43,8 @@ usage(FILE *f)
 	    "else %s)\n"
 	    "  -u USER     after binding, run as USER (CAP_NET_ADMIN and\n"
 	    "              CAP_NET_BIND_SERVICE kept)\n"
+	    "  -g GROUP    with -u: run as GROUP instead of USER's primary "
+	    "group\n"
 	    "  -v          verbose: log debug messages\n"
 	    "  --role R    edge (default), gateway, or api\n"
 	    "  --version   print the version and exit\n"
@@ -82,29 +85,46 @@ on_hup(struct ev_loop *loop, int sig, void *arg)
 	xrd_reload(arg, err, sizeof(err));
 }
 
-/* Hand the control socket to 'user', then become it. */
+/*
+ * Hand the control socket to 'user' (and 'group'), then become them, as
+ * BIRD does with -u/-g: the listeners and the control socket are already
+ * bound, so only CAP_NET_ADMIN and CAP_NET_BIND_SERVICE are kept.
+ */
 static int
-drop_to(struct xrd *x, const char *user)
+drop_to(struct xrd *x, const char *user, const char *group)
 {
 	char err[256];
 	struct passwd *pw;
+	struct group *gr;
+	gid_t gid;
 
 	if ((pw = getpwnam(user)) == NULL) {
 		log_err("-u %s: no such user", user);
 		return -1;
 	}
-	if (chown(x->ctl_path, pw->pw_uid, pw->pw_gid) == -1)
+	gid = pw->pw_gid;
+	if (group != NULL) {
+		if ((gr = getgrnam(group)) == NULL) {
+			log_err("-g %s: no such group", group);
+			return -1;
+		}
+		gid = gr->gr_gid;
+	}
+	if (chown(x->ctl_path, pw->pw_uid, gid) == -1)
 		log_warn("chown %s: %m", x->ctl_path);
-	if (priv_drop(user, NULL, PRIV_KEEP_DEFAULT, err, sizeof(err)) == -1) {
+	if (priv_drop(user, group, PRIV_KEEP_DEFAULT, err, sizeof(err)) == -1) {
 		log_err("-u %s: %s", user, err);
 		return -1;
 	}
-	log_info("running as %s", user);
+	log_info("running as user %s, group %s (uid %u, gid %u), capabilities "
+	    "%#llx", user, group ? group : "(primary)", (unsigned)getuid(),
+	    (unsigned)getgid(), (unsigned long long)priv_cap_effective());
 	return 0;
 }
 
 static int
-run(struct xrd *x, struct xr_conf *conf, bool foreground, const char *user)
+run(struct xrd *x, struct xr_conf *conf, bool foreground, const char *user,
+    const char *group)
 {
 	char err[CONF_ERR_MAX];
 
@@ -120,7 +140,7 @@ run(struct xrd *x, struct xr_conf *conf, bool foreground, const char *user)
 		xrd_stop(x, "");
 		return EX_OSERR;
 	}
-	if (user != NULL && drop_to(x, user) == -1) {
+	if (user != NULL && drop_to(x, user, group) == -1) {
 		xrd_stop(x, "");
 		return EX_OSERR;
 	}
@@ -155,6 +175,7 @@ main(int argc, char **argv)
 	struct xr_conf *conf;
 	const char *role = find_role(argc, argv);
 	const char *file = CONF_DEFAULT_FILE, *user = NULL;
+	const char *group = NULL;
 	char err[CONF_ERR_MAX];
 	bool foreground = false, check = false;
 	int ch, verbose = 0;
@@ -167,7 +188,7 @@ main(int argc, char **argv)
 		return api_role_main(argc, argv);
 	}
 	memset(&x, 0, sizeof(x));
-	while ((ch = getopt_long(argc, argv, "dnf:s:u:vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "dnf:s:u:g:vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
 			foreground = true;
@@ -184,6 +205,9 @@ main(int argc, char **argv)
 			break;
 		case 'u':
 			user = optarg;
+			break;
+		case 'g':
+			group = optarg;
 			break;
 		case 'v':
 			verbose++;
@@ -209,6 +233,11 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE;
 	}
+	if (group != NULL && user == NULL) {
+		fprintf(stderr, "xrouted: -g %s needs -u USER\n", group);
+		usage(stderr);
+		return EX_USAGE;
+	}
 	if (strcmp(role, "edge") != 0 && strcmp(role, "gateway") != 0) {
 		fprintf(stderr, "xrouted: unknown role '%s' (edge, gateway or "
 		    "api)\n", role);
@@ -227,5 +256,5 @@ main(int argc, char **argv)
 	snprintf(x.conf_path, sizeof(x.conf_path), "%s", file);
 	log_init("xrouted", foreground, verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	hash_init();
-	return run(&x, conf, foreground, user);
+	return run(&x, conf, foreground, user, group);
 }
