@@ -81,8 +81,10 @@ region_community(const struct er_cat *cat, const char *region)
 		return (uint32_t)RC_AZURE_AS << 16 | (RC_REGION_BASE +
 		    (uint32_t)json_integer_value(json_object_get(r,
 		    "regionCode")));
-	log_warn("reconcile: region '%s' has no regionCode in the catalogue; "
-	    "using 12076:%d", region ? region : "", RC_REGION_FALLBACK);
+	if (cat != NULL)	/* no catalogue at all was reported at start */
+		log_warn("reconcile: region '%s' has no regionCode in the "
+		    "catalogue; using 12076:%d", region ? region : "",
+		    RC_REGION_FALLBACK);
 	return (uint32_t)RC_AZURE_AS << 16 | RC_REGION_FALLBACK;
 }
 
