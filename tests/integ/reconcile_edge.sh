@@ -175,7 +175,7 @@ $API peering c1 200 172.16.0.0/30 172.16.0.4/30 "$KEY2" Enabled &&
 # only the API writes above do (a handful each).
 for n in e1 e2; do
   r=$(grep -c "reconcile: .* peering(s) on" "$D/$n.log")
-  [ "$r" -le 25 ] && ok "$n rebuilt $r times (API changes only)" ||
+  [ "$r" -le 10 ] && ok "$n rebuilt $r times (API changes only)" ||
     not_ok "$n rebuilt $r times: status writes feed back"
   grep -E "Sanitizer|runtime error" "$D/$n.log" >/dev/null &&
     not_ok "$n log has a sanitizer report" || ok "$n log clean"
