@@ -386,7 +386,7 @@ notif_received(struct sess *s, struct sess_conn *c, const uint8_t *body,
 	memset(&n, 0, sizeof(n));
 	if (bgp_notification_decode(body, len, &n) == -1)
 		n.code = n.subcode = 0;
-	log_warn("neighbor %s (%s): received NOTIFICATION %u/%u (%s, %s)%s%s%s",
+	log_remote("neighbor %s (%s): received NOTIFICATION %u/%u (%s, %s)%s%s%s",
 	    addr_ntop(&s->conf.remote, a, sizeof(a)), s->conf.ctx, n.code,
 	    n.subcode, bgp_err_code_name(n.code),
 	    bgp_err_subcode_name(n.code, n.subcode),

@@ -241,6 +241,28 @@ else
 	ok "TCP-MD5 # SKIP kernel without CONFIG_TCP_MD5SIG"
 fi
 
+# --- a removed neighbour gets Cease/Peer De-configured ----------------------
+cp "$T/b.conf" "$T/b.conf.full"
+python3 - "$T/b.conf" <<'PYEOF'
+import re, sys
+p = sys.argv[1]
+s = open(p).read()
+s = re.sub(r"    neighbor 10\.99\.0\.1 \{.*?\n    \}\n", "", s, flags=re.S)
+open(p, "w").write(s)
+PYEOF
+xb reload >/dev/null
+a_got_unconf() {
+	[ "$(xa -j show neighbor 10.99.0.2 | json 'd["neighbors"][0]["lastErrorReceived"]["code"], d["neighbors"][0]["lastErrorReceived"]["subcode"]')" = "6 3" ]
+}
+check "neighbor removed from B's file: A receives Cease/Peer De-configured (6/3)" \
+	until_true 5 a_got_unconf
+xb show neighbor 10.99.0.1 >/dev/null 2>&1; rc=$?
+check "B no longer knows the neighbor (xrctl exits 1)" test "$rc" = 1
+cp "$T/b.conf.full" "$T/b.conf"
+xb reload >/dev/null
+xa neighbor 10.99.0.2 clear >/dev/null
+check "neighbor configured again: Established" until_true 20 both_up
+
 # --- clean shutdown ----------------------------------------------------------
 kill -TERM "$PIDA"
 wait "$PIDA" 2>/dev/null
