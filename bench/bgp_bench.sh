@@ -8,7 +8,7 @@
 # 10.255.2.K (AS 65002). Daemons accept only: injectors announce, the
 # daemon exports to the sinks only, and no daemon touches the kernel FIB
 # (BIRD: no kernel protocol; FRR: bgpd -n; OpenBGPD: fib-update no; GoBGP:
-# no zebra; xrouted: fib off).
+# no zebra; xrouted: its daemon has no FIB path yet).
 #
 # Per scenario and daemon it measures:
 #   propagation  first UPDATE byte written -> every sink holds all N
@@ -225,6 +225,9 @@ gobgp_nbr() {
   echo "    minimum-advertisement-interval = 0"
 }
 
+# xrouted has no per-neighbour export policy yet, so it may send routes back
+# towards injectors (bgpblast counts them: injectorPrefixesReceived); it has
+# no FIB code path in the daemon yet, so nothing reaches the kernel.
 conf_xrouted() {
   local dir=$1 k
   {
@@ -232,13 +235,12 @@ conf_xrouted() {
     echo "as 65000"
     echo "listen $D_ADDR port 179"
     echo "control \"$dir/xrouted.sock\""
-    echo "fib off"
     echo "context \"bench\" {"
     for k in $(seq "$2"); do
-      echo "  neighbor $(inj_addr $k) { remote-as 65001 local-address $D_ADDR passive export none }"
+      echo "  neighbor $(inj_addr $k) { remote-as 65001 local-address $D_ADDR passive }"
     done
     for k in $(seq "$3"); do
-      echo "  neighbor $(snk_addr $k) { remote-as 65002 local-address $D_ADDR passive import none }"
+      echo "  neighbor $(snk_addr $k) { remote-as 65002 local-address $D_ADDR passive }"
     done
     echo "}"
   } >"$dir/xrouted.conf"

@@ -85,9 +85,7 @@ conn_circuit(struct er_op *op, const char *cid, const char *key,
 			er_fail(op->err, ER_E_REF_INVALID, cid, op->p->id);
 		return c;
 	}
-	if ((c = er_ref(op->ctx, cid, &er_rt_circuit)) == NULL)
-		er_fail(op->err, ER_E_REF_INVALID, cid, op->p->id);
-	return c;
+	return er_ref_check(op, cid, &er_rt_circuit, "properties.peer.id");
 }
 
 static int
@@ -283,8 +281,9 @@ conn_put(struct er_op *op)
 		    er_jstr(pr, "connectionType"));
 	if (op->old != NULL && immutables(op) == -1)
 		return -1;
-	if ((gw = er_ref(op->ctx, gid, &er_rt_gateway)) == NULL)
-		return er_fail(op->err, ER_E_REF_INVALID, gid, op->p->id);
+	if ((gw = er_ref_check(op, gid, &er_rt_gateway,
+	    "properties.virtualNetworkGateway1.id")) == NULL)
+		return -1;
 	c = conn_circuit(op, er_jstr(pr, "peer.id"),
 	    er_jstr(pr, "authorizationKey"), &auth);
 	if (c == NULL) {

@@ -64,8 +64,6 @@ X(STORE, 500, "InternalServerError", \
   "The request failed in the store: %s.") \
 X(DEVICE_PATH, 400, "InvalidDevicePath", \
   "Device path '%s' is invalid. Allowed values: primary, secondary.") \
-X(IN_USE_PARENT, 409, "AnotherOperationInProgress", \
-  "%s") \
 /* circuits */ \
 X(SKU_NAME_MISMATCH, 400, "InvalidSkuName", \
   "Sku name '%s' does not match tier '%s' and family '%s'; the name must be '%s'.") \

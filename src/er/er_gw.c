@@ -189,11 +189,12 @@ sku_check(struct er_op *op, json_t *pr, bool er)
 	const char *type = er_jstr(pr, "gatewayType");
 	const struct gw_sku *s = sku_find(name), *os;
 	char list[512];
-	json_t *arr = json_array();
+	json_t *arr;
 	int64_t mn, mx;
 
 	if (tier != NULL && !er_streq(tier, name))
 		return er_fail(op->err, ER_E_GW_SKU_MISMATCH, name, tier);
+	arr = json_array();
 	if ((er && s == NULL) || (!er && s != NULL)) {
 		if (er)
 			for (s = er_skus; s->name; s++)
@@ -254,8 +255,9 @@ vnet_check(struct er_op *op, json_t *pr, char *vnet_id, size_t len)
 	    strncasecmp(slash - 8, "/subnets", 8) != 0)
 		return er_fail(op->err, ER_E_GW_SUBNET, op->p->name, sid);
 	snprintf(vnet_id, len, "%.*s", (int)(slash - 8 - sid), sid);
-	if ((vnet = er_ref(op->ctx, vnet_id, &er_rt_vnet)) == NULL)
-		return er_fail(op->err, ER_E_REF_INVALID, sid, op->p->id);
+	if ((vnet = er_ref_check(op, vnet_id, &er_rt_vnet,
+	    "properties.ipConfigurations[0].properties.subnet.id")) == NULL)
+		return -1;
 	snprintf(vnet_id, len, "%s", er_jstr(vnet, "id"));
 	rc = -1;
 	json_array_foreach(er_jget(vnet, "properties.subnets"), i, k)

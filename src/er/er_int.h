@@ -137,6 +137,10 @@ json_t	*er_by_ukey(struct er_ctx *, const struct er_rtype *, const char *k);
 json_t	*er_by_idx(struct er_ctx *, const struct er_rtype *, const char *k);
 /* Resolve a SubResource id the caller may see; NULL if absent or hidden. */
 json_t	*er_ref(struct er_ctx *, const char *id, const struct er_rtype *);
+/* er_ref() for a body member at 'path': a malformed id is
+ * LinkedInvalidPropertyId, an absent or hidden one InvalidResourceReference. */
+json_t	*er_ref_check(struct er_op *, const char *id, const struct er_rtype *,
+	    const char *path);
 /* Render a stored doc for output (strip write-only, add computed). */
 json_t	*er_render(struct er_ctx *, const struct er_rtype *, json_t *doc);
 

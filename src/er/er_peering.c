@@ -208,8 +208,9 @@ route_filter(struct er_op *op, json_t *cfg)
 
 	if (fid == NULL)
 		return 0;
-	if ((f = er_ref(op->ctx, fid, &er_rt_filter)) == NULL)
-		return er_fail(op->err, ER_E_REF_INVALID, fid, op->p->id);
+	if ((f = er_ref_check(op, fid, &er_rt_filter,
+	    "properties.routeFilter.id")) == NULL)
+		return -1;
 	json_object_set_new(json_object_get(cfg, "routeFilter"), "id",
 	    json_string(er_jstr(f, "id")));
 	rc = er_filter_attach_check(op->ctx, f, op->parent, op->p->sub,

@@ -145,3 +145,19 @@ er_render(struct er_ctx *ctx, const struct er_rtype *rt, json_t *doc)
 		rt->render(ctx, out);
 	return out;
 }
+
+json_t *
+er_ref_check(struct er_op *op, const char *id, const struct er_rtype *rt,
+    const char *path)
+{
+	struct er_path p;
+	json_t *d;
+
+	if (id == NULL || er_id_parse(id, &p) == -1) {
+		er_fail(op->err, ER_E_LINKED_ID_INVALID, id ? id : "", path);
+		return NULL;
+	}
+	if ((d = er_ref(op->ctx, id, rt)) == NULL)
+		er_fail(op->err, ER_E_REF_INVALID, id, op->p->id);
+	return d;
+}

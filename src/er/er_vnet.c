@@ -13,6 +13,8 @@
 
 #include "er/er_int.h"
 
+#define VNET_MAX_SPACES	512
+
 static const struct er_field pfx_elem = { "", FT_STR, 0, 1, 64, NULL, NULL,
     NULL };
 static const struct er_field space_fields[] = {
@@ -88,7 +90,8 @@ space_check(struct er_op *op, json_t *pfx, struct prefix *sp, size_t *nsp)
 	snprintf(what, sizeof(what), "virtual network '%s'", op->p->name);
 	*nsp = 0;
 	json_array_foreach(pfx, i, v) {
-		if (i >= 64 || prefix_parse(json_string_value(v), &sp[i],
+		if (i >= VNET_MAX_SPACES || prefix_parse(json_string_value(v),
+		    &sp[i],
 		    true) == -1)
 			return er_fail(op->err, ER_E_VNET_PREFIX_INVALID,
 			    json_string_value(v), what);
@@ -169,17 +172,23 @@ static int
 vnet_put(struct er_op *op)
 {
 	json_t *pr = json_object_get(op->doc, "properties"), *gws;
-	struct prefix sp[64];
+	struct prefix *sp;
 	size_t nsp;
 	char guid[37];
 	int rc = 0;
 
+	if ((sp = calloc(VNET_MAX_SPACES, sizeof(*sp))) == NULL)
+		return er_fail(op->err, ER_E_STORE, "out of memory");
 	if (space_check(op, er_jget(pr, "addressSpace.addressPrefixes"), sp,
-	    &nsp) == -1)
+	    &nsp) == -1) {
+		free(sp);
 		return -1;
+	}
 	if (!json_object_get(pr, "subnets"))
 		json_object_set_new(pr, "subnets", json_array());
-	if (subnets_check(op, json_object_get(pr, "subnets"), sp, nsp) == -1)
+	rc = subnets_check(op, json_object_get(pr, "subnets"), sp, nsp);
+	free(sp);
+	if (rc == -1)
 		return -1;
 	if (op->old != NULL && !has_gateway_subnet(op->doc)) {
 		gws = vnet_gateways(op->ctx, er_jstr(op->old, "id"));
@@ -388,8 +397,9 @@ vp_put(struct er_op *op)
 	size_t i;
 	int rc = 0;
 
-	if ((remote = er_ref(op->ctx, rid, &er_rt_vnet)) == NULL)
-		return er_fail(op->err, ER_E_REF_INVALID, rid, op->p->id);
+	if ((remote = er_ref_check(op, rid, &er_rt_vnet,
+	    "properties.remoteVirtualNetwork.id")) == NULL)
+		return -1;
 	if (er_streq(er_jstr(remote, "id"), op->p->parent_id)) {
 		json_decref(remote);
 		return er_fail(op->err, ER_E_VNETPEER_SELF, op->p->name);

@@ -167,5 +167,8 @@ out=$(XR_API=http://127.0.0.1:1 x circuit list 2>&1)
 ok $([ $? = 69 ] && echo 0 || echo 1) "unreachable API: exit 69" "$out"
 out=$(x circuit frobnicate 2>&1)
 ok $([ $? = 64 ] && echo 0 || echo 1) "unknown verb: exit 64" "$out"
+kill "$PID" && wait "$PID" 2>/dev/null; PID=
+! grep -qE "Sanitizer|runtime error" "$TMP/log"
+ok $? "server log has no sanitizer report" "$(grep -E -A5 'Sanitizer|runtime error' "$TMP/log" | head -20)"
 echo "1..$n"
 [ $fails = 0 ]

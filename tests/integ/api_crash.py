@@ -107,6 +107,8 @@ def main():
     t.ok(not pending, "after restart no circuit is left 'Updating'", pending)
     print("# %d acknowledged writes checked over 3 kill -9 rounds" % total)
     srv.stop()
+    rep = srv.sanitizer_report()
+    t.ok(not rep, "server log has no sanitizer report", "\n".join(rep[:20]))
     return t.done()
 
 

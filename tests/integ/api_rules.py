@@ -100,9 +100,12 @@ def main():
     peerings(T1, PE, mk, skey, xc, provision, peer)
     filters(A, T1, T2, mk, provision, peer)
     networks(T1, T2, T3, mk, skey, provision, peer)
+    exact_more(A, T1)
     isolation(T1, T3, PE)
     persistence(A, T1, tok)
     srv.stop()
+    rep = srv.sanitizer_report()
+    t.ok(not rep, "server log has no sanitizer report", "\n".join(rep[:20]))
     return t.done()
 
 
@@ -970,6 +973,84 @@ def networks(T1, T2, T3, mk, skey, provision, peer):
     g = T1.req("GET", vn + "hub/virtualNetworkPeerings/toS5")
     t.ok(g.body["properties"]["peeringState"] == "Disconnected",
          "hub side Disconnected", g)
+
+
+def exact_more(A, T1):
+    """The remaining catalogue entries, each with its exact text."""
+    P = rgp(S1)
+    base = P + "/expressRouteCircuits/n5"
+    t.err(T1.req("GET", base, apiv="1999-01-01"), 400, "The api-version "
+          "'1999-01-01' is invalid. The supported versions are '2025-07-01,"
+          "2024-05-01,2023-09-01'.", "unknown api-version")
+    t.err(T1.req("GET", "/providers/Xroute.Admin/tokens"), 403, "The client "
+          "with role 'tenant' does not have authorization to perform action "
+          "'GET' over scope '/providers/Xroute.Admin/tokens'.",
+          "tenant on an admin path")
+    t.err(T1.req("GET", P + "/widgets/x"), 404, "The resource path '%s/"
+          "widgets/x' does not name a resource type of namespace "
+          "'Microsoft.Network' that this server supports." % P, "bad path")
+    t.err(T1.req("POST", base, {}), 405, "The requested resource does not "
+          "support http method 'POST'.", "POST on a resource")
+    cur = T1.req("GET", base).body
+    t.err(T1.req("PATCH", base, {"tags": {}}, headers={"If-Match": 'W/"0"'}),
+          412, "The condition specified using HTTP conditional header(s) is "
+          "not met: If-Match W/\"0\" but the current ETag is %s." %
+          cur["etag"], "stale If-Match")
+    t.err(T1.req("PUT", P + "/expressRouteCircuits/-bad-", circuit_body()),
+          400, "Resource name '-bad-' is invalid. The name can be up to 80 "
+          "characters long. It must begin with a word character, and it must "
+          "end with a word character or with '_'. The name may contain word "
+          "characters or '.', '-', '_'.", "invalid name")
+    t.err(T1.req("PATCH", base, {"tags": dict(("k%d" % i, "v")
+                                              for i in range(51))}), 400,
+          "The resource has 51 tags; at most 50 are allowed, with names up to "
+          "512 and values up to 256 characters.", "too many tags")
+    vn = P + "/virtualNetworks/"
+    t.err(T1.req("PUT", vn + "s6/virtualNetworkPeerings/x", {"properties": {
+        "remoteVirtualNetwork": {"id": "hub"}}}), 400, "Property id 'hub' at "
+          "path 'properties.remoteVirtualNetwork.id' is invalid. Expect fully "
+          "qualified resource Id that start with '/subscriptions/"
+          "{subscriptionId}' or '/providers/{resourceProviderNamespace}/'.",
+          "malformed reference id")
+    t.err(T1.req("PUT", P + "/routeFilters/rf1/routeFilterRules/"
+                 "AcceptedRoutes", {"properties": {
+                     "access": "Allow", "routeFilterRuleType": "Community",
+                     "communities": []}}), 400, "Route filter rule "
+          "'AcceptedRoutes' needs at least one community.", "empty rule")
+    t.err(T1.req("PUT", vn + "bad", vnet_body(["10.0.0.0/16"], [
+        ("a", "10.0.0.0/24"), ("a", "10.0.1.0/24")])), 400, "Subnet name 'a' "
+          "appears more than once in virtual network 'bad'.", "duplicate subnet")
+    gw = P + "/virtualNetworkGateways/"
+    b = gw_body(vn + "hub")
+    b["properties"]["sku"]["tier"] = "HighPerformance"
+    t.err(T1.req("PUT", gw + "g1", b), 400, "Gateway sku name 'Standard' does "
+          "not match sku tier 'HighPerformance'.", "gateway sku/tier")
+    t.err(T1.req("PUT", gw + "vpn", gw_body(vn + "hub")), 400, "The gateway "
+          "type of 'vpn' cannot be changed from Vpn to ExpressRoute.",
+          "gateway type immutable")
+    t.err(T1.req("PUT", P + "/connections/ipsec", conn_body(
+        gw + "g1", P + "/expressRouteCircuits/n1", connectionType="IPsec")),
+          400, "Connection type 'IPsec' is not supported; only ExpressRoute "
+          "connections are supported.", "IPsec connection")
+    spaces = ["10.%d.%d.0/24" % (100 + i // 256, i % 256) for i in range(201)]
+    r = T1.req("PUT", vn + "big", vnet_body(spaces, [
+        ("GatewaySubnet", "10.100.0.0/27")]))
+    T1.wait_op(r)
+    T1.wait_op(T1.req("PUT", gw + "gbig", gw_body(vn + "big",
+                                                  sku="ErGw3AZ")), 10)
+    t.err(T1.req("PUT", P + "/connections/big", conn_body(
+        gw + "gbig", P + "/expressRouteCircuits/n1")), 400,
+          "Connection 'big' would advertise 201 address spaces; at most 200 "
+          "are allowed when a connection is created.", "200 address spaces")
+    t.err(A.req("PUT", "/providers/Xroute.Admin/tokens/bad", {"properties": {
+        "role": "provider", "subscriptionId": PS, "providerName": "Nobody"}}),
+          400, "A provider token needs properties.providerName naming a "
+          "service provider of the catalogue; 'Nobody' is not one.",
+          "provider token for an unknown provider")
+    t.err(A.req("PUT", "/providers/Xroute.Admin/tokens/bad", {"properties": {
+        "role": "tenant"}}), 400, "A tenant token needs properties."
+          "subscriptionId naming an existing subscription.",
+          "tenant token without subscription")
 
 
 def provision_loc(c, name, loc):

@@ -59,6 +59,16 @@ class Server:
         raise RuntimeError("API server did not start; see " +
                            os.path.join(self.tmp, "server.log"))
 
+    def sanitizer_report(self):
+        """ASan/UBSan/LSan lines in the server log (build-san runs)."""
+        try:
+            log = open(os.path.join(self.tmp, "server.log"),
+                       errors="replace").read()
+        except OSError:
+            return []
+        return [l for l in log.splitlines()
+                if "Sanitizer" in l or "runtime error" in l]
+
     def stop(self, sig=signal.SIGTERM):
         if self.proc is None:
             return

@@ -139,7 +139,7 @@ pid_tree() {
   while [ $changed -eq 1 ]; do
     changed=0
     for f in /proc/[0-9]*/stat; do
-      read -r pid _ _ ppid _ <"$f" 2>/dev/null || continue
+      read -r pid _ _ ppid _ 2>/dev/null <"$f" || continue
       if [[ $all == *" $ppid "* && $all != *" $pid "* ]]; then
         all+="$pid "; changed=1
       fi
@@ -185,7 +185,7 @@ try:
     v = eval(sys.argv[1], {"d": d, "any": any, "all": all, "len": len})
 except Exception:
     sys.exit(1)
-if isinstance(v, (dict, list)):
+if isinstance(v, (dict, list, tuple)):
     print(json.dumps(v, sort_keys=True))
 elif isinstance(v, bool):
     print("true" if v else "false")
@@ -273,7 +273,8 @@ start_gobgp() {
 
 gobgp_() { local ns=$1 port=$2; shift 2; ip netns exec "$ns" gobgp -p "$port" "$@"; }
 
-# gobgp_state NS PORT PEER: session state ("established", ...).
+# gobgp_state NS PORT PEER: session state number of GoBGP's API (6 =
+# ESTABLISHED, 1 = IDLE, 3 = ACTIVE ...).
 gobgp_state() {
   gobgp_ "$1" "$2" neighbor "$3" -j 2>/dev/null |
     json_get "d['state']['session_state']"
@@ -288,7 +289,7 @@ xr_built() { [ -x "$XR_BUILD/xrouted" ] && [ -x "$XR_BUILD/xrctl" ]; }
 start_xrouted() {
   local ns=$1 dir=$2
   XR_SOCK=$dir/xrouted.sock
-  ip netns exec "$ns" "$XR_BUILD/xrouted" -d -f "$dir/xrouted.conf" \
+  ip netns exec "$ns" "$XR_BUILD/xrouted" -d ${XR_ARGS:-} -f "$dir/xrouted.conf" \
     -s "$XR_SOCK" >"$dir/xrouted.log" 2>&1 &
   XR_PID=$!
   on_exit_kill $XR_PID
@@ -304,3 +305,49 @@ xr_peer_state() {
 }
 
 xr_established() { [ "$(xr_peer_state "$1" "$2" "$3")" = Established ]; }
+
+# ---- run directly: a test of the helpers themselves ---------------------------
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  t0=$SECONDS
+  wait_until 5 true; r1=$?
+  wait_until 1 false; r2=$?
+  check_eq "wait_until: true at once, false after its deadline" \
+    "$r1/$r2/$((SECONDS - t0 <= 3))" "0/1/1"
+
+  if ns_create xr-libt-a && ns_create xr-libt-b &&
+     ns_link xr-libt-a lta0 "10.98.0.1/30 fd00:98::1/64" \
+             xr-libt-b ltb0 "10.98.0.2/30 fd00:98::2/64"; then
+    in_ns xr-libt-a ping -c1 -W2 10.98.0.2 >/dev/null; p4=$?
+    wait_until 5 in_ns xr-libt-a ping -6 -c1 -W1 fd00:98::2; p6=$?
+    check_eq "ns_create/ns_link: IPv4 and IPv6 ping across the veth" "$p4/$p6" 0/0
+  else
+    not_ok "ns_create/ns_link: IPv4 and IPv6 ping across the veth"
+  fi
+
+  # The EXIT trap of a child shell removes what it registered.
+  bash -c ". '${BASH_SOURCE[0]}'; ns_create xr-libt-c; sleep 30 & on_exit_kill \$!;
+    echo \$! >/tmp/xr-libt-pid.$$"
+  cpid=$(cat /tmp/xr-libt-pid.$$ 2>/dev/null); rm -f /tmp/xr-libt-pid.$$
+  ip netns list | grep -qw xr-libt-c; ns=$?
+  kill -0 "${cpid:-0}" 2>/dev/null; alive=$?
+  check_eq "cleanup at exit: namespace deleted, process killed" "$ns/$alive" 1/1
+
+  python3 -c 'import time
+t = time.process_time()
+x = [0] * 20000000
+while time.process_time() - t < 0.6: pass
+time.sleep(30)' &
+  bp=$!; on_exit_kill $bp
+  cpu_over() { awk -v c="$(proc_cpu "$1")" -v m="$2" 'BEGIN { exit !(c >= m) }'; }
+  wait_until 10 cpu_over $bp 0.5
+  cpu=$(proc_cpu $bp); hwm=$(proc_hwm_kb $bp)
+  check_eq "proc_cpu/proc_hwm_kb: 0.6 s busy loop, 160 MB list" \
+    "$(awk -v c="$cpu" 'BEGIN { print (c >= 0.5 && c < 5) }')/$((hwm > 150000))" 1/1
+  diag "cpu $cpu s, VmHWM $hwm kB"
+
+  check_eq "json_get: value, missing key fails" \
+    "$(json_get "d['a'][1]" <<<'{"a":[1,"x"]}')/$(json_get "d['b']" <<<'{}' || echo fail)" \
+    "x/fail"
+  done_testing
+fi
