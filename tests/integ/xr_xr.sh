@@ -11,8 +11,8 @@
 set -uo pipefail
 
 B=${XR_BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
-NA=xr-xrxr-a
-NB=xr-xrxr-b
+NA=xr-xrxr-$$-a	# the PID: concurrent runs (other checkouts) must not collide
+NB=xr-xrxr-$$-b
 T=$(mktemp -d /tmp/xr-xrxr.XXXXXX)
 PIDA= PIDB=
 n=0 failed=0
