@@ -28,6 +28,10 @@ PID=$!
 for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
 [ -s "$TMP/port" ] || { cat "$TMP/server.log"; exit 1; }
 echo "# xroute API benchmark, $(nproc) cores, $(uname -r), store on $(df -T "$TMP" | awk 'NR==2{print $2}')"
-python3 bench/tools/api_load.py --port "$(cat "$TMP/port")" \
-  --admin-token "$TOKEN" --circuits "$N" --concurrency "$C"
+if [ -x "$BUILD/bench/tools/api_load" ] && [ "${XR_BENCH_PY:-0}" = 0 ]; then
+  "$BUILD/bench/tools/api_load" "$(cat "$TMP/port")" "$TOKEN" "$N" "$C"
+else
+  python3 bench/tools/api_load.py --port "$(cat "$TMP/port")" \
+    --admin-token "$TOKEN" --circuits "$N" --concurrency "$C"
+fi
 echo "# store: $(du -h "$TMP/xroute.db" | cut -f1) after the run"

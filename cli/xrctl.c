@@ -35,6 +35,17 @@ static const char help_text[] =
 "     -h, --help Print this text.\n"
 "\n"
 "COMMANDS\n"
+"     lab up [--edge xrouted|bird] [--bfd MS|off] [--hold S]\n"
+"     lab status | fail primary|secondary [--mode drop|link] |\n"
+"         restore [primary|secondary] | down\n"
+"             The lab: one ExpressRoute circuit in network namespaces\n"
+"             (on-premises host, two BIRD customer routers, two xrouted\n"
+"             edges, an xrouted gateway, a VNet host). 'up' prints the\n"
+"             sessions, prefixes, BFD and pings through both paths; 'fail'\n"
+"             cuts a link silently (frames dropped, only BFD notices) or\n"
+"             with --mode link takes it down; 'down' removes every\n"
+"             namespace and process the lab made. Needs root.\n"
+"\n"
 "     show bgp summary\n"
 "             One line per neighbour and routing context: address, BGP\n"
 "             version, remote AS, messages received and sent, input and\n"
@@ -169,6 +180,10 @@ main(int argc, char **argv)
 		fputs(help_text, stdout);
 		return 0;
 	}
+	if (strcmp(argv[optind], "lab") == 0)
+		return lab_cmd(argc - optind, argv + optind);
+	if (strcmp(argv[optind], "failover-test") == 0)
+		return lab_cmd(argc - optind + 1, argv + optind - 1);
 	if (!ctl_cmd_is_ours(argv[optind])) {
 		if (res_main != NULL)
 			return res_main(argc, argv);

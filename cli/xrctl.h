@@ -13,5 +13,7 @@
 #define XR_CLI_XRCTL_H
 
 int	res_main(int argc, char **argv) __attribute__((weak));
+/* lab_cmd.c: "xrctl lab ..." runs lab/lab.sh (argv[0] is "lab"). */
+int	lab_cmd(int argc, char **argv);
 
 #endif

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # xroute lab: a whole ExpressRoute circuit in network namespaces on one box.
 #
-#   lab.sh up [--ce bird|frr] [--bfd MS]   build it and print the summary
-#   lab.sh status [-j]                      sessions, prefixes, BFD, pings
-#   lab.sh fail primary|secondary           cut that link (veth down)
+#   lab.sh up [--edge xrouted|bird] [--bfd MS|off] [--hold S]
+#                                           build it and print the summary
+#   lab.sh status                           sessions, prefixes, BFD, pings
+#   lab.sh fail primary|secondary [--mode drop|link]
+#                                           cut that link: drop every frame
+#                                           silently (default) or link down
 #   lab.sh restore [primary|secondary]      heal it (default: both)
 #   lab.sh down                             remove every namespace and process
+#   lab.sh failover-test start [--link primary|secondary]
+#                  [--category BgpDisconnect|ASPathPrepend] | stop | status
+#                                           Azure's link failover drill, with
+#                                           the traffic lost measured
 #
 # Topology (addresses as in Azure's troubleshooting guide):
 #
@@ -41,14 +48,31 @@ link() {
 
 addr() { ns "$1" ip addr add "$3" dev "$2"; }
 
-start_daemon() {  # node name cmd...   (records the pid)
+# Start a process in a node and record its pid. 'ip netns exec' execs the
+# command, so $! is the process itself (a shell function would leave a
+# subshell in between, and killing that would orphan the process).
+start_daemon() {  # node name cmd...
 	local node=$1 name=$2; shift 2
-	ns "$node" "$@" >>"$LAB_DIR/$name.log" 2>&1 &
+	ip netns exec "$P-$node" "$@" >>"$LAB_DIR/$name.log" 2>&1 &
 	echo $! >"$LAB_DIR/$name.pid"
 }
 
-write_bird() {  # node local-addr peer-addr
-	local node=$1 la=$2 pa=$3 bfd_ms=$4
+# A customer router: eBGP to its MSEE, iBGP over the LAN to the other CE
+# (so a CE whose link died still reaches Azure through its twin).
+write_bird() {  # node local-addr peer-addr bfd-ms|off hold lan-addr lan-peer
+	local node=$1 la=$2 pa=$3 bfd_ms=$4 hold=$5 lan=$6 lanpeer=$7
+	local bfd_on=on bfd_proto=""
+	if [ "$bfd_ms" = off ]; then
+		bfd_on=off
+	else
+		bfd_proto="protocol bfd {
+	interface \"msee\" {
+		min rx interval $bfd_ms ms;
+		min tx interval $bfd_ms ms;
+		multiplier 3;
+	};
+}"
+	fi
 	cat >"$LAB_DIR/$node.bird.conf" <<EOF
 router id $la;
 log "$LAB_DIR/$node.bird.log" all;
@@ -58,22 +82,67 @@ protocol kernel {
 	ipv4 { import none; export where source = RTS_BGP; };
 	merge paths on;
 }
-protocol bfd {
-	interface "msee" {
-		min rx interval $bfd_ms ms;
-		min tx interval $bfd_ms ms;
-		multiplier 3;
-	};
-}
+$bfd_proto
 protocol bgp msee {
 	local $la as 65010;
 	neighbor $pa as 12076;
-	hold time 180;
-	bfd on;
+	hold time $hold;
+	bfd $bfd_on;
+	# lab pace: BIRD waits 60 s after an error by default
+	error wait time 2, 20;
+	connect retry time 5;
 	ipv4 {
 		import all;
 		export where net = 10.2.20.0/25;
 	};
+}
+protocol bgp twin {
+	local $lan as 65010;
+	neighbor $lanpeer as 65010;
+	direct;
+	ipv4 {
+		import all;
+		export where source = RTS_BGP;
+		next hop self;
+	};
+}
+EOF
+}
+
+# BIRD playing an MSEE, for side-by-side measurements: the same rules as
+# xrouted's edge (private ASNs stripped and the regional community added
+# toward the customer, customer communities ignored, 4,000-prefix limit).
+write_bird_edge() {  # node ce-local ce-peer gw-local gw-peer bfd-ms|off hold
+	local node=$1 la=$2 pa=$3 gla=$4 gpa=$5 bfd_ms=$6 hold=$7 bfd_on=on
+	local bfd_proto=""
+	if [ "$bfd_ms" = off ]; then
+		bfd_on=off
+	else
+		bfd_proto="protocol bfd { interface \"ce\" { min rx interval $bfd_ms ms; min tx interval $bfd_ms ms; multiplier 3; }; }"
+	fi
+	cat >"$LAB_DIR/$node.bird.conf" <<EOF
+router id $la;
+log "$LAB_DIR/$node.bird.log" all;
+protocol device { scan time 10; }
+protocol kernel { ipv4 { import none; export all; }; merge paths on; }
+$bfd_proto
+filter to_ce { bgp_path.delete([64512..65535]); bgp_community.add((12076,50002)); accept; }
+filter from_ce { bgp_community.delete([(*,*)]); bgp_large_community.delete([(*,*,*)]); accept; }
+protocol bgp to_customer {
+	local $la as 12076;
+	neighbor $pa as 65010;
+	hold time $hold;
+	bfd $bfd_on;
+	error wait time 2, 20;
+	connect retry time 5;
+	ipv4 { import limit 4000 action restart; import filter from_ce; export filter to_ce; };
+}
+protocol bgp to_gateway {
+	local $gla as 12076;
+	neighbor $gpa as 65515;
+	hold time 30;
+	ttl security on;		# GTSM, as xrouted uses inside the provider
+	ipv4 { import all; export all; };
 }
 EOF
 }
@@ -83,15 +152,20 @@ write_xrouted() {  # node file-content
 }
 
 lab_up() {
-	local ce=bird bfd_ms=300
+	local edge=xrouted bfd_ms=300 hold=180
 	while [ $# -gt 0 ]; do
 		case $1 in
-		--ce) ce=$2; shift 2 ;;
-		--bfd) bfd_ms=$2; shift 2 ;;
-		*) die "up: unknown option $1 (allowed: --ce bird|frr, --bfd MS)" ;;
+		--edge) edge=${2:-}; shift 2 ;;
+		--bfd) bfd_ms=${2:-}; shift 2 ;;
+		--hold) hold=${2:-}; shift 2 ;;
+		*) die "up: unknown option $1 (allowed: --edge xrouted|bird, --bfd MS|off, --hold S)" ;;
 		esac
 	done
-	[ "$ce" = bird ] || die "up: --ce $ce is not supported yet (allowed: bird)"
+	case $edge in xrouted|bird) ;; *) die "up: --edge '$edge' is not one of: xrouted, bird" ;; esac
+	[[ $bfd_ms = off || $bfd_ms =~ ^[0-9]+$ ]] ||
+	    die "up: --bfd '$bfd_ms' is not a number of milliseconds or 'off'"
+	[[ $hold =~ ^[0-9]+$ ]] && [ "$hold" -ge 3 ] ||
+	    die "up: --hold '$hold' is not a hold time of 3 s or more"
 	if have_ns msee1; then
 		echo "lab: already running (lab.sh status shows it; lab.sh down removes it)"
 		return 0
@@ -140,12 +214,17 @@ lab_up() {
 	addr vm eth0 10.1.0.4/24
 	ns vm ip route add default via 10.1.0.1
 
-	write_bird ce1 172.16.0.1 172.16.0.2 "$bfd_ms"
-	write_bird ce2 172.16.0.5 172.16.0.6 "$bfd_ms"
-	local n la pa gwa
+	write_bird ce1 172.16.0.1 172.16.0.2 "$bfd_ms" "$hold" 10.2.20.2 10.2.20.3
+	write_bird ce2 172.16.0.5 172.16.0.6 "$bfd_ms" "$hold" 10.2.20.3 10.2.20.2
+	local n la pa gwa me bfd_line=""
+	[ "$bfd_ms" != off ] && bfd_line="bfd $bfd_ms"
 	for n in 1 2; do
 		if [ $n = 1 ]; then la=172.16.0.2 pa=172.16.0.1 gwa=10.17.17.138 me=10.17.17.137
 		else la=172.16.0.6 pa=172.16.0.5 gwa=10.17.17.142 me=10.17.17.141; fi
+		if [ "$edge" = bird ]; then
+			write_bird_edge msee$n $la $pa $me $gwa "$bfd_ms" "$hold"
+			continue
+		fi
 		write_xrouted msee$n "router-id $la
 as 12076
 listen 0.0.0.0 port 179
@@ -156,9 +235,12 @@ context \"private\" {
         remote-as 65010
         description \"customer $([ $n = 1 ] && echo primary || echo secondary)\"
         local-address $la
-        hold-time 180
-        bfd $bfd_ms
+        hold-time $hold
+        ttl-security no      # Azure does not require GTSM of customers
+        connect-retry 5
+        $bfd_line
         remove-private-as
+        strip-communities
         add-community 12076:50002
         max-prefix 4000
     }
@@ -180,12 +262,17 @@ context \"vnet\" {
     neighbor 10.17.17.137 { remote-as 12076 local-address 10.17.17.138 hold-time 30 description \"msee primary\" }
     neighbor 10.17.17.141 { remote-as 12076 local-address 10.17.17.142 hold-time 30 description \"msee secondary\" }
 }"
-	for n in msee1 msee2 gw; do
-		"$XR_BUILD/xrouted" -n -f "$LAB_DIR/$n.conf" ||
+	echo "edge=$edge bfd=$bfd_ms hold=$hold" >"$LAB_DIR/settings"
+	local xr_nodes="gw"
+	[ "$edge" = xrouted ] && xr_nodes="msee1 msee2 gw"
+	for n in $xr_nodes; do
+		"$XR_BUILD/xrouted" -n -f "$LAB_DIR/$n.conf" >/dev/null ||
 		    die "xrouted rejected the $n configuration"
 		start_daemon $n $n "$XR_BUILD/xrouted" -d -f "$LAB_DIR/$n.conf"
 	done
-	for n in ce1 ce2; do
+	local bird_nodes="ce1 ce2"
+	[ "$edge" = bird ] && bird_nodes="ce1 ce2 msee1 msee2"
+	for n in $bird_nodes; do
 		start_daemon $n $n bird -f -c "$LAB_DIR/$n.bird.conf" \
 		    -s "$LAB_DIR/$n.bird.sock"
 	done
@@ -195,8 +282,15 @@ context \"vnet\" {
 
 xrctl() { "$XR_BUILD/xrctl" -s "$LAB_DIR/$1.sock" "${@:2}"; }
 
-# state of one xrouted neighbour as "State PfxRcd"
+lab_edge() { sed -n 's/.*edge=\([a-z]*\).*/\1/p' "$LAB_DIR/settings" 2>/dev/null; }
+
+# state of one neighbour as "State PfxRcd" (xrouted, or BIRD as the edge)
 peer_state() {  # node neighbour
+	if [[ $1 = msee* ]] && [ "$(lab_edge)" = bird ]; then
+		birdc -s "$LAB_DIR/$1.bird.sock" show protocols all to_customer 2>/dev/null |
+		    awk '/BGP state:/ {s=$3} /Routes:/ {r=$2} END {print (s ? s : "down"), (r ? r : 0)}'
+		return
+	fi
 	xrctl "$1" -j show bgp summary 2>/dev/null | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
@@ -259,23 +353,201 @@ lab_status() {
 	done
 }
 
+# A cut the routers cannot see locally: the link stays up and nftables
+# drops every frame in both directions on the CE's side, as when a provider
+# circuit fails in the middle; only BFD or the hold timer notices. With
+# --mode link the CE's interface goes down instead (both ends see it).
+cut_table() { echo "xrlab_cut"; }
+
 lab_fail() {
-	case ${1:-} in
-	primary) ns ce1 ip link set msee down ;;
-	secondary) ns ce2 ip link set msee down ;;
+	local path=${1:-} mode=drop node
+	[ "${2:-}" = --mode ] && mode=${3:-}
+	case $path in
+	primary) node=ce1 ;;
+	secondary) node=ce2 ;;
 	*) die "fail: say primary or secondary" ;;
 	esac
-	echo "lab: $1 link cut (ce$([ $1 = primary ] && echo 1 || echo 2) msee down)"
+	case $mode in
+	drop)
+		ns $node nft -f - <<EOF || die "fail: nftables refused the drop rule"
+table netdev $(cut_table) {
+	chain in { type filter hook ingress device "msee" priority 0; policy drop; }
+	chain out { type filter hook egress device "msee" priority 0; policy drop; }
+}
+EOF
+		;;
+	link) ns $node ip link set msee down ;;
+	*) die "fail: --mode $mode is not one of: drop, link" ;;
+	esac
+	echo "lab: $path link cut ($node msee, $mode)"
+}
+
+restore_one() {  # node
+	ns "$1" nft delete table netdev "$(cut_table)" 2>/dev/null
+	ns "$1" ip link set msee up
 }
 
 lab_restore() {
 	case ${1:-both} in
-	primary) ns ce1 ip link set msee up ;;
-	secondary) ns ce2 ip link set msee up ;;
-	both) ns ce1 ip link set msee up; ns ce2 ip link set msee up ;;
+	primary) restore_one ce1 ;;
+	secondary) restore_one ce2 ;;
+	both) restore_one ce1; restore_one ce2 ;;
 	*) die "restore: say primary, secondary or nothing" ;;
 	esac
 	echo "lab: restored ${1:-both}"
+}
+
+# --- failover drill -------------------------------------------------------
+# Shaped like Azure's circuit link failover test (start/stop per link,
+# categories BgpDisconnect and ASPathPrepend, route snapshots before and
+# during the simulation, BGP status per link), plus what only a lab can
+# give: the traffic lost, measured by a UDP probe every 5 ms from the
+# on-premises host to the VNet host that runs from start to stop.
+FT="$LAB_DIR/failover-test"
+
+ce_routes_json() {  # ce -> JSON list of {route, nextHop, asPath} for the VNet
+	birdc -s "$LAB_DIR/$1.bird.sock" show route all 2>/dev/null | python3 -c '
+import json, re, sys
+out, net, nh = [], None, None
+for line in sys.stdin:
+    m = re.match(r"^(\d+\.\d+\.\d+\.\d+/\d+)\s+unicast", line)
+    if m: net = m.group(1)
+    m = re.match(r"^\s+unicast .*", line)
+    m2 = re.match(r"^\s+via (\S+)", line)
+    if m2: nh = m2.group(1)
+    m3 = re.match(r"^\s+BGP.as_path: ?(.*)$", line)
+    if m3 and net and net.startswith("10.1."):
+        out.append({"route": net, "nextHop": nh, "asPath": m3.group(1).strip()})
+print(json.dumps(out))'
+}
+
+bgp_status_json() {
+	local s link st
+	echo -n "["
+	local first=1
+	for s in "primary msee1 172.16.0.1" "secondary msee2 172.16.0.5"; do
+		set -- $s
+		read -r st _ < <(peer_state "$2" "$3")
+		[ $first = 1 ] || echo -n ","
+		first=0
+		printf '{"bgpStatusType":"IPv4","link":"%s","status":"%s","checkTime":"%s"}' \
+		    "$1" "$([ "$st" = Established ] && echo Connected || echo Disconnected)" \
+		    "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	done
+	echo -n "]"
+}
+
+ft_edge() { [ "$1" = primary ] && echo msee1 || echo msee2; }
+ft_ce_addr() { [ "$1" = primary ] && echo 172.16.0.1 || echo 172.16.0.5; }
+
+ft_start() {
+	local link=primary cat=BgpDisconnect node nbr
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--link) link=${2:-}; shift 2 ;;
+		--category) cat=${2:-}; shift 2 ;;
+		*) die "failover-test start: unknown option $1 (--link primary|secondary, --category BgpDisconnect|ASPathPrepend)" ;;
+		esac
+	done
+	case $link in primary|secondary) ;; *) die "failover-test: --link '$link' is not one of: primary, secondary" ;; esac
+	case $cat in BgpDisconnect|ASPathPrepend) ;; *) die "failover-test: --category '$cat' is not one of: BgpDisconnect, ASPathPrepend" ;; esac
+	have_ns msee1 || die "failover-test: the lab is not running (xrctl lab up)"
+	[ "$(lab_edge)" = xrouted ] || die "failover-test: needs xrouted edges"
+	[ -f "$FT/state" ] && grep -q Running "$FT/state" &&
+	    die "failover-test: a test is already running (failover-test stop)"
+	rm -rf "$FT"; mkdir -p "$FT"
+	echo "Starting $link $cat $(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$FT/state"
+	ce_routes_json ce1 >"$FT/before-ce1.json"
+	ce_routes_json ce2 >"$FT/before-ce2.json"
+	bgp_status_json >"$FT/bgp-before.json"
+	ip netns exec $P-vm "$XR_BUILD/tests/tools/udpprobe" recv 47100 -t 600 \
+	    -q 2000 >"$FT/probe.out" 2>&1 &
+	echo $! >"$LAB_DIR/ft-recv.pid"
+	sleep 0.2
+	ip netns exec $P-host "$XR_BUILD/tests/tools/udpprobe" send 10.1.0.4 \
+	    47100 -i 5 -t 600 >/dev/null 2>&1 &
+	echo $! >"$LAB_DIR/ft-send.pid"
+	sleep 1
+	node=$(ft_edge $link) nbr=$(ft_ce_addr $link)
+	if [ $cat = BgpDisconnect ]; then
+		xrctl $node neighbor $nbr down "failover test: BgpDisconnect" >/dev/null ||
+		    die "failover-test: could not shut the $link session"
+	else
+		cp "$LAB_DIR/$node.conf" "$FT/$node.conf.orig"
+		sed -i "/neighbor $nbr {/a\\        prepend 3" "$LAB_DIR/$node.conf"
+		xrctl $node reload >/dev/null ||
+		    die "failover-test: could not apply the prepend on $node"
+	fi
+	sleep 3
+	ce_routes_json ce1 >"$FT/during-ce1.json"
+	ce_routes_json ce2 >"$FT/during-ce2.json"
+	bgp_status_json >"$FT/bgp-during.json"
+	echo "Running $link $cat $(sed -n 's/^Starting [a-z]* [A-Za-z]* //p' "$FT/state")" >"$FT/state"
+	echo "failover-test: $cat on the $link link is running (failover-test status; failover-test stop)"
+}
+
+ft_stop() {
+	local link cat node nbr pid
+	[ -f "$FT/state" ] || die "failover-test: no test was started"
+	read -r st link cat _ <"$FT/state"
+	[ "$st" = Running ] || die "failover-test: the test is $st, not Running"
+	node=$(ft_edge $link) nbr=$(ft_ce_addr $link)
+	if [ $cat = BgpDisconnect ]; then
+		xrctl $node neighbor $nbr up >/dev/null
+	else
+		cp "$FT/$node.conf.orig" "$LAB_DIR/$node.conf"
+		xrctl $node reload >/dev/null
+	fi
+	for pid in $(cat "$LAB_DIR/ft-send.pid" 2>/dev/null); do
+		kill "$pid" 2>/dev/null
+	done
+	pid=$(cat "$LAB_DIR/ft-recv.pid" 2>/dev/null)
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill "$pid" 2>/dev/null
+	rm -f "$LAB_DIR/ft-send.pid" "$LAB_DIR/ft-recv.pid"
+	sed -i 's/^Running/Completed/' "$FT/state"
+	ft_status
+}
+
+ft_status() {
+	[ -f "$FT/state" ] || { echo '{"status":"NotStarted"}'; return; }
+	python3 - "$FT" <<'PY'
+import json, os, sys
+ft = sys.argv[1]
+st, link, cat, started = open(os.path.join(ft, "state")).read().split()[:4]
+def load(name, default):
+    try:
+        return json.load(open(os.path.join(ft, name)))
+    except Exception:
+        return default
+probe = None
+try:
+    lines = [l for l in open(os.path.join(ft, "probe.out")) if l.startswith('{"received"')]
+    probe = json.loads(lines[-1]) if lines else None
+except Exception:
+    pass
+def routes(when):
+    return load(when + "-ce1.json", []) + load(when + "-ce2.json", [])
+out = {
+    "status": st, "linkType": link.capitalize(),
+    "circuitTestCategory": cat, "startTime": started,
+    "routes": {"beforeSimulation": routes("before"),
+               "duringSimulation": routes("during")},
+    "bgpStatus": {"beforeSimulation": load("bgp-before.json", []),
+                  "duringSimulation": load("bgp-during.json", [])},
+    "trafficLoss": probe,
+}
+print(json.dumps(out, indent=2))
+PY
+}
+
+lab_failover_test() {
+	case ${1:-} in
+	start) shift; ft_start "$@" ;;
+	stop) ft_stop ;;
+	status) ft_status ;;
+	*) die "failover-test: say start [--link L] [--category C], stop or status" ;;
+	esac
 }
 
 lab_down() {
@@ -304,8 +576,9 @@ lab_down() {
 case ${1:-} in
 up) shift; lab_up "$@" ;;
 status) lab_status ;;
-fail) lab_fail "${2:-}" ;;
+fail) shift; lab_fail "$@" ;;
 restore) lab_restore "${2:-both}" ;;
 down) lab_down ;;
-*) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+failover-test) shift; lab_failover_test "$@" ;;
+*) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
 esac

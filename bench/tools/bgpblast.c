@@ -78,7 +78,7 @@ struct sess {
 	bool		 bulk_done;
 	/* sink */
 	uint8_t		*bits;
-	size_t		 have, ann_rx, wd_rx, dup, foreign, upd_rx;
+	size_t		 have, ann_rx, wd_rx, dup, foreign, upd_rx, bad_path;
 	uint64_t	 t_first, t_full, t_empty;
 };
 
@@ -504,7 +504,7 @@ sess_start(struct sess *s)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	int fd, one = 1;
+	int fd, one = 1, ttl = 255;
 
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1) {
@@ -512,6 +512,8 @@ sess_start(struct sess *s)
 		return;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* TTL 255 so a daemon applying GTSM (RFC 5082) accepts us. */
+	setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
 	if (s->listen || s->local.af != 0) {
 		sl = addr_to_sockaddr(s->listen ? &s->remote : &s->local,
 		    s->listen ? s->port : 0, &ss);

@@ -40,9 +40,11 @@ report(void)
 			continue;
 		printf("%s{\"have\":%zu,\"announced\":%zu,\"withdrawn\":%zu,"
 		    "\"duplicates\":%zu,\"foreign\":%zu,\"updates\":%zu,"
+		    "\"badPaths\":%zu,"
 		    "\"firstSeconds\":%.3f,\"fullSeconds\":%.3f,"
 		    "\"emptySeconds\":%.3f}", n++ ? "," : "", s->have,
 		    s->ann_rx, s->wd_rx, s->dup, s->foreign, s->upd_rx,
+		    s->bad_path,
 		    secs(B.t_ann, s->t_first), secs(B.t_ann, s->t_full),
 		    secs(B.t_wd, s->t_empty));
 	}

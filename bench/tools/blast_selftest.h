@@ -98,6 +98,7 @@ st_codec(size_t n, uint32_t nsets)
 		idx[i] = (uint32_t)i;
 	s.bits = calloc(n / 8 + 1, 1);
 	s.role = R_SINK;
+	s.peer_as = 65001;	/* our encoder's paths start with 65001 */
 	wbuf_init(&ann, 1 << 20, (size_t)1 << 31);
 	wbuf_init(&wd, 1 << 20, (size_t)1 << 31);
 	na = gen_encode_announce(&ann, &B.set, idx, n, nsets, 65001,
@@ -105,8 +106,9 @@ st_codec(size_t n, uint32_t nsets)
 	nw = gen_encode_withdraw(&wd, &B.set, idx, n);
 	fa = st_feed(&s, &ann);
 	st_ok(na > 0 && fa == na && s.have == n && s.dup == 0 &&
-	    s.foreign == 0, "%zu prefixes, %u sets: %ld UPDATEs decode to %zu "
-	    "distinct prefixes", n, nsets, na, s.have);
+	    s.foreign == 0 && s.bad_path == 0, "%zu prefixes, %u sets: %ld "
+	    "UPDATEs decode to %zu distinct prefixes, paths start with 65001",
+	    n, nsets, na, s.have);
 	used = calloc(nsets, 1);
 	for (i = 0; i < n; i++)
 		if (!used[gen_attrset_of(i, nsets)]) {
@@ -119,6 +121,12 @@ st_codec(size_t n, uint32_t nsets)
 	    nused);
 	st_ok((size_t)na < n / 200 + nsets + 1,
 	    "UPDATEs are packed (%ld for %zu prefixes)", na, n);
+	s.peer_as = 65099;	/* a daemon that forgot to prepend itself */
+	memset(s.bits, 0, n / 8 + 1);
+	s.have = 0;
+	st_feed(&s, &ann);
+	st_ok(s.bad_path == (size_t)na, "every UPDATE flagged when the path "
+	    "lacks the sender's AS (%zu of %ld)", s.bad_path, na);
 	fw = st_feed(&s, &wd);
 	st_ok(nw > 0 && fw == nw && s.have == 0 && s.wd_rx == n,
 	    "%ld withdrawal UPDATEs empty the sink (%zu left)", nw, s.have);

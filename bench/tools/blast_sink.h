@@ -74,12 +74,27 @@ sink_mp(struct sess *s, struct rbuf *a, uint8_t type)
 	return sink_nlri(s, a, type == 14);
 }
 
+/* First AS of an AS_PATH (4-octet, as negotiated); 0 if empty or bad. */
+static uint32_t
+aspath_first(struct rbuf *a)
+{
+	uint8_t type, cnt;
+	uint32_t as;
+
+	if (rbuf_get_u8(a, &type) == -1 || rbuf_get_u8(a, &cnt) == -1 ||
+	    cnt == 0 || rbuf_get_u32(a, &as) == -1)
+		return 0;
+	return as;
+}
+
 static int
 handle_update(struct sess *s, struct rbuf *r)
 {
 	uint16_t wlen, alen;
 	struct rbuf wr, ar, a;
 	uint8_t flags, type;
+	uint32_t first_as = 0;
+	size_t before = s->ann_rx + s->foreign;
 
 	s->upd_rx++;		/* injectors count what they are sent too */
 	if (s->t_first == 0)
@@ -107,9 +122,14 @@ handle_update(struct sess *s, struct rbuf *r)
 			return -1;
 		if ((type == 14 || type == 15) && sink_mp(s, &a, type) == -1)
 			return -1;
+		if (type == 2)
+			first_as = aspath_first(&a);
 	}
 	if (sink_nlri(s, r, true) == -1)
 		return -1;
+	/* eBGP: what the daemon announces must start with its own AS. */
+	if (s->ann_rx + s->foreign > before && first_as != s->peer_as)
+		s->bad_path++;
 	if (s->have == B.n && s->t_full == 0)
 		s->t_full = mono_us();
 	if (s->have == 0 && B.phase == P_WITHDRAW)

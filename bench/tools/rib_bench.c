@@ -8,9 +8,13 @@
  *   rib_bench [-n prefixes] [-a attribute-sets] [-o out-peers]
  *             [-I in-peers] (each announces the table with its own AS)
  *             [-s] (instead the in peers, all AS 65001, share the table)
- *             [-i] (pull while ingesting) [-l] (out peers join after the load)
+ *             [-i] (pull while ingesting) [-l] (out peers join one by one
+ *             after the load: the first gets the group's scan, the others
+ *             dumps of its Adj-RIB-Out)
  *             [-w] (then the in peer withdraws everything)
  *             [-d] (then the in peer goes down: flush + withdrawals)
+ *             [-p] (the ExpressRoute edge policy hooks, src/policy/)
+ * Times are given as wall and as process CPU time: the machine is shared.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -343,16 +347,17 @@ drain_all(struct rib_peer **in, unsigned nin, struct sink *isk,
 
 	while (more) {
 		more = false;
-		for (o = 0; o < nin; o++) {
+		for (o = 0; o < nin; o++)
 			drain(in[o], isk);
+		for (o = 0; o < nout; o++)
+			if (out[o] != NULL)
+				drain(out[o], &sk[o]);
+		/* after the round: a later peer may have made work for others */
+		for (o = 0; o < nin; o++)
 			more |= rib_peer_pending(in[o]);
-		}
-		for (o = 0; o < nout; o++) {
-			if (out[o] == NULL)
-				continue;
-			drain(out[o], &sk[o]);
-			more |= rib_peer_pending(out[o]);
-		}
+		for (o = 0; o < nout; o++)
+			if (out[o] != NULL)
+				more |= rib_peer_pending(out[o]);
 	}
 }
 
@@ -490,10 +495,12 @@ main(int argc, char **argv)
 	}
 	t1 = mono_us();
 	c1 = cpu_us();
+	/* late: peers come up one after the other, each fully synced first */
 	for (o = 0; o < nout && late; o++) {
 		snprintf(ra, sizeof(ra), "10.1.%u.2", o);
 		snprintf(la, sizeof(la), "10.1.%u.1", o);
 		out[o] = peer(c, 65100 + o, ra, la, 0x0b000000 + o, pol_out);
+		drain_all(ins, nin, &isk, out, sk, o + 1);
 	}
 	drain_all(ins, nin, &isk, out, sk, nout);
 	t2 = mono_us();

@@ -67,6 +67,11 @@ send_json(struct MHD_Connection *c, int status, json_t *body,
 		    host ? host : "localhost", r->async_op,
 		    apiv ? apiv : ER_API_VERSION);
 		MHD_add_response_header(resp, "Azure-AsyncOperation", url);
+		if (r->location[0] != '\0' && strcmp(r->location,
+		    r->async_op) != 0)
+			snprintf(url, sizeof(url), "http://%s%s?api-version=%s",
+			    host ? host : "localhost", r->location,
+			    apiv ? apiv : ER_API_VERSION);
 		MHD_add_response_header(resp, "Location", url);
 		MHD_add_response_header(resp, "Retry-After", "1");
 	}
@@ -202,7 +207,7 @@ respond(struct api *a, struct MHD_Connection *c, const char *url,
 	ctx.who = who;
 	ctx.now_ms = wall_ms();
 	run_locked(a, &ctx, &req, &resp);
-	if (api_txn_leave(a, batch) == -1 && resp.write)
+	if (api_txn_leave(a, batch) == -1)
 		store_failed(a, &resp);
 send:
 	json_decref(req.body);

@@ -52,6 +52,7 @@ worker(void *arg)
 	int64_t next, now;
 
 	uint64_t batch;
+	int64_t last_purge = 0;
 	int n;
 
 	pthread_mutex_lock(&a->lock);
@@ -67,6 +68,10 @@ worker(void *arg)
 		    store_savepoint(a->st) == STORE_OK) {
 			ctx.now_ms = wall_ms();
 			n = er_ops_complete(&ctx, &next);
+			if (n >= 0 && ctx.now_ms - last_purge > 60000) {
+				er_ops_purge(&ctx);
+				last_purge = ctx.now_ms;
+			}
 			if (n >= 0)
 				store_release(a->st);
 			else

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "ctl/ctl.h"
+#include "wire/bfd.h"
 #include "session/sess.h"
 
 static json_t *
@@ -90,6 +91,8 @@ summary_peer(struct sess *s)
 	    json_integer(sum_fams(st.pfx_accepted)));
 	json_object_set_new(p, "pfxSnt", json_integer(sum_fams(st.pfx_sent)));
 	json_object_set_new(p, "description", json_string(c->descr));
+	json_object_set_new(p, "bfdState", i.bfd ?
+	    json_string(bfd_state_name(i.bfd_state)) : json_null());
 	return p;
 }
 
@@ -260,6 +263,33 @@ timers_json(const struct sess_conf *c, const struct sess_info *i)
 	return o;
 }
 
+/* BFD on the session, or null when the neighbour has none. */
+static json_t *
+bfd_json(const struct sess_conf *c, const struct sess_info *i)
+{
+	json_t *o;
+
+	if (!i->bfd)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "state", json_string(bfd_state_name(
+	    i->bfd_state)));
+	json_object_set_new(o, "remoteState", json_string(bfd_state_name(
+	    i->bfd_remote_state)));
+	json_object_set_new(o, "lastDownDiag", json_string(bfd_diag_name(
+	    i->bfd_diag)));
+	json_object_set_new(o, "configuredIntervalMs",
+	    json_integer(c->bfd_interval_ms));
+	json_object_set_new(o, "multiplier", json_integer(c->bfd_mult));
+	json_object_set_new(o, "txIntervalMs", json_integer(i->bfd_tx_ms));
+	json_object_set_new(o, "rxIntervalMs", json_integer(i->bfd_rx_ms));
+	json_object_set_new(o, "detectTimeMs",
+	    json_integer((json_int_t)i->bfd_detect_ms));
+	json_object_set_new(o, "holdingBgpDown", json_boolean(i->bfd_block));
+	json_object_set_new(o, "strict", json_boolean(c->bfd_strict));
+	return o;
+}
+
 static json_t *
 neighbor_json(struct sess *s)
 {
@@ -297,6 +327,7 @@ neighbor_json(struct sess *s)
 	json_object_set_new(o, "md5", json_boolean(c->password[0] != '\0'));
 	json_object_set_new(o, "ttlSecurity", json_boolean(c->gtsm));
 	json_object_set_new(o, "timers", timers_json(c, &i));
+	json_object_set_new(o, "bfd", bfd_json(c, &i));
 	caps = json_object();
 	json_object_set_new(caps, "advertised", caps_json(&i.caps_sent));
 	json_object_set_new(caps, "received", i.open_rcvd ?

@@ -19,54 +19,36 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon/conf_priv.h"
+#include "daemon/conf_int.h"
 
 #define CONF_MAX_FILE		(16u << 20)
 #define CONF_MAX_INCLUDE	8
 
 static int	parse_stmts(struct conf_parser *);
 
-/* --- route ------------------------------------------------------------- */
+static bool
+name_ok(const char *s)
+{
+	size_t n = strlen(s);
 
-static const struct {
-	const char	*name;
-	uint32_t	 value;
-} well_known_comm[] = {
-	{ "no-export", BGP_COMM_NO_EXPORT },
-	{ "no-advertise", BGP_COMM_NO_ADVERTISE },
-	{ "no-export-subconfed", BGP_COMM_NO_EXPORT_SUBCONFED },
-	{ "blackhole", BGP_COMM_BLACKHOLE },
-};
+	if (n == 0 || n >= CONF_NAME_MAX)
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._-") == n;
+}
+
+/* --- route ------------------------------------------------------------- */
 
 static int
 parse_community(struct conf_parser *P, struct conf_route *r)
 {
 	const struct conf_tok *t = conf_expect_value(P, "community");
-	unsigned long long hi, lo;
-	char buf[32], *colon;
 	uint32_t v = 0, *nc;
-	bool found = false;
-	size_t i;
 
 	if (t == NULL)
 		return -1;
-	for (i = 0; i < sizeof(well_known_comm) / sizeof(well_known_comm[0]);
-	    i++)
-		if (strcmp(t->s, well_known_comm[i].name) == 0) {
-			v = well_known_comm[i].value;
-			found = true;
-		}
-	if (!found) {
-		if (conf_copy_short(buf, sizeof(buf), t->s) == -1 ||
-		    (colon = strchr(buf, ':')) == NULL)
-			goto bad;
-		*colon = '\0';
-		if (conf_parse_ulong(buf, &hi) == -1 ||
-		    conf_parse_ulong(colon + 1, &lo) == -1 || hi > 65535 ||
-		    lo > 65535)
-			goto bad;
-		v = (uint32_t)(hi << 16 | lo);
-	}
+	if (conf_community_value(t->s, &v) == -1)
+		goto bad;
 	if ((nc = conf_grow(P, r->communities, r->ncommunities, sizeof(*nc),
 	    t->line)) == NULL)
 		return -1;
@@ -285,6 +267,11 @@ nb_stmt(struct conf_parser *P, struct conf_neighbor *n, const struct conf_tok *t
 		return nb_shutdown(P, n);
 	if (strcmp(k, "port") == 0)
 		return conf_get_u16(P, k, 1, 65535, &n->port);
+	{
+		int rc = conf_er_nb_stmt(P, n, kw);
+		if (rc != 1)
+			return rc;
+	}
 	return conf_perr(P, kw->line, "unknown keyword '%s' in neighbor block", k);
 }
 
@@ -305,6 +292,8 @@ nb_check(struct conf_parser *P, struct conf_neighbor *n, const char *a)
 		return conf_perr(P, n->line, "neighbor %s: keepalive %u is set but "
 		    "hold-time is 0 (no keepalives are sent)", a,
 		    n->keepalive);
+	if (conf_er_nb_check(P, n, a) == -1)
+		return -1;
 	if (n->keepalive != 0 && n->keepalive * 3u > n->hold)
 		return conf_perr(P, n->line, "neighbor %s: keepalive %u is too "
 		    "long for hold-time %u (at most hold-time / 3 = %u)", a,
@@ -388,8 +377,13 @@ ctx_stmt(struct conf_parser *P, struct conf_ctx *c, const struct conf_tok *t)
 		return parse_route(P, c, line);
 	if (strcmp(kw->s, "neighbor") == 0 || strcmp(kw->s, "neighbour") == 0)
 		return parse_neighbor(P, c, line);
+	{
+		int rc = conf_er_ctx_stmt(P, c, kw);
+		if (rc != 1)
+			return rc;
+	}
 	return conf_perr(P, line, "unknown keyword '%s' in context \"%s\" "
-	    "(local-as, route, neighbor)", kw->s, c->name);
+	    "(local-as, route, neighbor, kernel-table)", kw->s, c->name);
 }
 
 static int
@@ -400,7 +394,7 @@ parse_context(struct conf_parser *P, int line)
 
 	if (t == NULL)
 		return -1;
-	if (!conf_name_ok(t->s))
+	if (!name_ok(t->s))
 		return conf_perr(P, t->line, "context name \"%s\" is invalid "
 		    "(1-63 characters of A-Z a-z 0-9 . _ -)", t->s);
 	if ((c = conf_ctx_find(P->conf, t->s)) != NULL)

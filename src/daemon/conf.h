@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "lib/addr.h"
+#include "policy/er_policy.h"
 #include "wire/bgp.h"
 
 #define CONF_NAME_MAX		64	/* context names, descriptions */
@@ -60,12 +61,23 @@ struct conf_neighbor {
 	uint8_t		 fams;			/* BGP_FAM_BIT() set */
 	bool		 shutdown;
 	char		 shutdown_msg[CONF_SHUTDOWN_MAX + 1];
+	/* ExpressRoute edge rules (src/policy); any set => has_policy */
+	bool		 has_policy;
+	struct er_policy policy;
+	/* BFD (RFC 5880/5881): 0 = off */
+	uint32_t	 bfd_interval_ms;
+	uint8_t		 bfd_mult;
+	bool		 bfd_strict;		/* BGP waits for BFD Up at start */
 	int		 line;
 };
+
+#define CONF_KTABLE_NONE	0	/* routes stay out of the kernel */
+#define CONF_KTABLE_MAIN	254	/* RT_TABLE_MAIN */
 
 struct conf_ctx {
 	char			 name[CONF_NAME_MAX];
 	uint32_t		 local_as;	/* 0: the global 'as' */
+	uint32_t		 kernel_table;	/* CONF_KTABLE_NONE or a table id */
 	struct conf_route	*routes;
 	size_t			 nroutes;
 	struct conf_neighbor	*neighbors;
@@ -113,6 +125,9 @@ enum conf_diff {
 	CONF_RESET,		/* session parameters: reset the session */
 };
 enum conf_diff conf_neighbor_cmp(const struct conf_neighbor *,
+	    const struct conf_neighbor *);
+/* Non-zero when the ExpressRoute policy differs (re-import/re-export). */
+int	conf_neighbor_policy_cmp(const struct conf_neighbor *,
 	    const struct conf_neighbor *);
 bool	conf_route_equal(const struct conf_route *, const struct conf_route *);
 

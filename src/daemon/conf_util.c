@@ -45,6 +45,16 @@ conf_neighbor_gtsm(const struct conf_neighbor *n, uint32_t local_as)
 	return n->remote_as != local_as;
 }
 
+/* Neighbour entries are zeroed when created, so padding compares equal. */
+int
+conf_neighbor_policy_cmp(const struct conf_neighbor *a,
+    const struct conf_neighbor *b)
+{
+	if (a->has_policy != b->has_policy)
+		return 1;
+	return memcmp(&a->policy, &b->policy, sizeof(a->policy)) != 0;
+}
+
 enum conf_diff
 conf_neighbor_cmp(const struct conf_neighbor *a, const struct conf_neighbor *b)
 {
@@ -60,7 +70,10 @@ conf_neighbor_cmp(const struct conf_neighbor *a, const struct conf_neighbor *b)
 	    memcmp(a->max_prefix, b->max_prefix, sizeof(a->max_prefix)) != 0 ||
 	    a->max_prefix_restart != b->max_prefix_restart ||
 	    a->shutdown != b->shutdown ||
-	    strcmp(a->shutdown_msg, b->shutdown_msg) != 0)
+	    strcmp(a->shutdown_msg, b->shutdown_msg) != 0 ||
+	    conf_neighbor_policy_cmp(a, b) != 0 ||
+	    a->bfd_interval_ms != b->bfd_interval_ms ||
+	    a->bfd_mult != b->bfd_mult || a->bfd_strict != b->bfd_strict)
 		return CONF_SOFT;
 	return CONF_SAME;
 }

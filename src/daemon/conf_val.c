@@ -1,7 +1,7 @@
 /*
- * Values in the configuration file: each getter reads one token, checks it
- * against the allowed range or form, and on failure records an error that
- * names the keyword, the value and what is allowed
+ * Values in the configuration file: each reader consumes one token, checks
+ * it against the allowed range or form, and on failure records an error
+ * naming the keyword, the value and what is allowed
  * ("hold-time 2 is out of range (0 or 3-65535)").
  */
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/conf_priv.h"
+#include "daemon/conf_int.h"
 
 #define ASN_RANGE		"1-4294967295"
 
@@ -209,17 +209,6 @@ conf_get_yesno(struct conf_parser *P, const char *kw, bool *v)
 	return 0;
 }
 
-bool
-conf_name_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n >= CONF_NAME_MAX)
-		return false;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789._-") == n;
-}
-
 /* --- growing arrays ---------------------------------------------------- */
 
 void *
@@ -235,3 +224,36 @@ conf_grow(struct conf_parser *P, void *arr, size_t n, size_t size, int line)
 	return p;
 }
 
+static const struct {
+	const char	*name;
+	uint32_t	 value;
+} well_known_comm[] = {
+	{ "no-export", BGP_COMM_NO_EXPORT },
+	{ "no-advertise", BGP_COMM_NO_ADVERTISE },
+	{ "no-export-subconfed", BGP_COMM_NO_EXPORT_SUBCONFED },
+	{ "blackhole", BGP_COMM_BLACKHOLE },
+};
+
+int
+conf_community_value(const char *s, uint32_t *v)
+{
+	unsigned long long hi, lo;
+	char buf[32], *colon;
+	size_t i;
+
+	for (i = 0; i < sizeof(well_known_comm) / sizeof(well_known_comm[0]);
+	    i++)
+		if (strcmp(s, well_known_comm[i].name) == 0) {
+			*v = well_known_comm[i].value;
+			return 0;
+		}
+	if (conf_copy_short(buf, sizeof(buf), s) == -1 ||
+	    (colon = strchr(buf, ':')) == NULL)
+		return -1;
+	*colon = '\0';
+	if (conf_parse_ulong(buf, &hi) == -1 || conf_parse_ulong(colon + 1, &lo) == -1 ||
+	    hi > 65535 || lo > 65535)
+		return -1;
+	*v = (uint32_t)(hi << 16 | lo);
+	return 0;
+}

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bfd/bfd.h"
 #include "daemon/xrd.h"
+#include "fib/fib.h"
 #include "lib/log.h"
 
 void
@@ -37,6 +39,86 @@ xrd_sess_conf(const struct xr_conf *conf, const struct conf_ctx *c,
 	sc->shutdown = n->shutdown;
 	snprintf(sc->shutdown_msg, sizeof(sc->shutdown_msg), "%s",
 	    n->shutdown_msg);
+	sc->has_policy = n->has_policy;
+	sc->policy = n->policy;
+	sc->policy.local_as = sc->local_as;
+	sc->bfd_interval_ms = n->bfd_interval_ms;
+	sc->bfd_mult = n->bfd_mult;
+	sc->bfd_strict = n->bfd_strict;
+}
+
+/*
+ * The RIB's best path (and its equal-cost set) for a prefix changed: state
+ * it to the kernel table of the context. n == 0: no route any more.
+ */
+static void
+fib_hook(void *arg, struct rib_ctx *rc, const struct prefix *p,
+    const struct addr *nh, size_t n)
+{
+	struct xrd *x = arg;
+	const struct conf_ctx *c = conf_ctx_find(x->conf, rib_ctx_name(rc));
+	struct fib_nexthop fnh[FIB_NH_MAX];
+	size_t i, k = 0;
+
+	if (x->fib == NULL || c == NULL || c->kernel_table == CONF_KTABLE_NONE)
+		return;
+	for (i = 0; i < n && k < FIB_NH_MAX; i++) {
+		if (nh[i].af != p->af)
+			continue;	/* no kernel route across families */
+		memset(&fnh[k], 0, sizeof(fnh[k]));
+		fnh[k].gw = nh[i];
+		k++;
+	}
+	if (k == 0)
+		fib_route_del(x->fib, c->kernel_table, p);
+	else
+		fib_route_set(x->fib, c->kernel_table, p, fnh, k);
+}
+
+static bool
+wants_fib(const struct xr_conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nctxs; i++)
+		if (c->ctxs[i].kernel_table != CONF_KTABLE_NONE)
+			return true;
+	return false;
+}
+
+static int
+fib_start(struct xrd *x, const struct xr_conf *conf, char *err,
+    size_t errlen)
+{
+	struct fib_conf fc;
+
+	if (x->fib != NULL || !wants_fib(conf))
+		return 0;
+	memset(&fc, 0, sizeof(fc));
+	fc.set_hash_policy = true;	/* per-flow ECMP on L4 ports */
+	fc.flush_on_exit = true;
+	fc.restart_hold_ms = 5000;	/* routes kept from a crash: 5 s */
+	if ((x->fib = fib_new(x->loop, &fc)) == NULL) {
+		snprintf(err, errlen, "cannot open the kernel routing table "
+		    "interface (netlink)");
+		return -1;
+	}
+	return 0;
+}
+
+/* Hook (or unhook) every context to the kernel as its kernel-table says. */
+static void
+fib_bind(struct xrd *x, const struct xr_conf *conf)
+{
+	struct rib_ctx *rc;
+	size_t i;
+
+	for (i = 0; i < conf->nctxs; i++) {
+		if ((rc = rib_ctx_find(x->rib, conf->ctxs[i].name)) == NULL)
+			continue;
+		rib_ctx_set_fib(rc, conf->ctxs[i].kernel_table !=
+		    CONF_KTABLE_NONE && x->fib ? fib_hook : NULL, x);
+	}
 }
 
 static void
@@ -207,10 +289,14 @@ xrd_start(struct xrd *x, struct xr_conf *conf, char *err, size_t errlen)
 {
 	if ((x->loop = ev_loop_new()) == NULL ||
 	    (x->rib = rib_new(x->loop)) == NULL ||
-	    (x->sm = sess_mgr_new(x->loop, x->rib)) == NULL) {
+	    (x->sm = sess_mgr_new(x->loop, x->rib)) == NULL ||
+	    (x->bfd = bfd_new(x->loop)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	sess_mgr_set_bfd(x->sm, x->bfd);
+	if (fib_start(x, conf, err, errlen) == -1)
+		return -1;
 	rib_set_router_id(x->rib, conf->router_id);
 	sess_mgr_set_router_id(x->sm, conf->router_id);
 	if (open_listeners(x, conf, err, errlen) == -1)
@@ -226,8 +312,9 @@ xrd_start(struct xrd *x, struct xr_conf *conf, char *err, size_t errlen)
 	if ((x->ctl = ctl_server_new(x->loop, x->ctl_path, &x->env, err,
 	    errlen)) == NULL)
 		return -1;
-	apply_new(x, NULL, conf);
 	x->conf = conf;
+	apply_new(x, NULL, conf);
+	fib_bind(x, conf);
 	return 0;
 }
 
@@ -254,9 +341,12 @@ xrd_apply(struct xrd *x, struct xr_conf *nw, char *err, size_t errlen)
 	sess_mgr_set_router_id(x->sm, nw->router_id);
 	x->env.router_id = nw->router_id;
 	x->env.local_as = nw->as;
+	if (fib_start(x, nw, err, errlen) == -1)
+		return -1;
+	x->conf = nw;
 	remove_old(x, old, nw);
 	apply_new(x, old, nw);
-	x->conf = nw;
+	fib_bind(x, nw);
 	conf_free(old);
 	return 0;
 }
@@ -289,6 +379,11 @@ xrd_stop(struct xrd *x, const char *msg)
 	x->ctl = NULL;
 	sess_mgr_free(x->sm);
 	x->sm = NULL;
+	bfd_free(x->bfd);
+	x->bfd = NULL;
+	if (x->fib != NULL)
+		fib_free(x->fib, true);	/* clean exit: our routes go */
+	x->fib = NULL;
 	if (x->rib != NULL)
 		rib_free(x->rib);
 	x->rib = NULL;

@@ -20,6 +20,8 @@ struct xrd {
 	struct ev_loop		*loop;
 	struct rib		*rib;
 	struct sess_mgr		*sm;
+	struct bfd		*bfd;
+	struct fib		*fib;		/* NULL: no kernel-table used */
 	struct xr_conf		*conf;
 	struct ctl_server	*ctl;
 	struct ctl_env		 env;

@@ -98,6 +98,9 @@ bool	er_is_write(const char *method);
  * Succeeded/Failed). Call inside a transaction. Returns the number
  * completed, and in *next_ms the wall time of the next due one (0 none). */
 int	er_ops_complete(struct er_ctx *, int64_t *next_ms);
+/* Delete finished operation records older than ER_OPS_KEEP_MS. */
+#define ER_OPS_KEEP_MS	(3600 * 1000LL)
+int64_t	er_ops_purge(struct er_ctx *);
 
 /* Error catalogue. */
 void	er_err_body(const struct er_err *, json_t **);

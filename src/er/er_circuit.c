@@ -309,8 +309,11 @@ quota_check(struct er_op *op)
 	if (n >= q)
 		return er_fail(op->err, ER_E_QUOTA_SUB, op->p->sub,
 		    (long long)q);
-	n = store_count(op->ctx->st, er_rt_circuit.type, op->p->sub,
-	    "$.location", loc);
+	/* fewer circuits in the subscription than the per-region quota:
+	 * no region can be full, skip the per-region count */
+	if (n >= qr)
+		n = store_count(op->ctx->st, er_rt_circuit.type, op->p->sub,
+		    "$.location", loc);
 	if (n >= qr)
 		return er_fail(op->err, ER_E_QUOTA_REGION, op->p->sub,
 		    (long long)qr, loc);

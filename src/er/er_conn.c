@@ -88,6 +88,8 @@ conn_circuit(struct er_op *op, const char *cid, const char *key,
 	return er_ref_check(op, cid, &er_rt_circuit, "properties.peer.id");
 }
 
+static int	gwsubnet_check(struct er_op *, json_t *, size_t);
+
 static int
 scope_check(struct er_op *op, json_t *c, json_t *gw)
 {
@@ -152,6 +154,8 @@ quota_check(struct er_op *op, json_t *c, json_t *gw)
 	if (rc == 0 && same >= 4)
 		rc = er_fail(op->err, ER_E_CONN_SAME_LOCATION, er_jstr(gw,
 		    "name"), (long long)same, ploc);
+	if (rc == 0)
+		rc = gwsubnet_check(op, gw, json_array_size(gconns));
 	json_decref(links);
 	json_decref(gconns);
 	return rc;
@@ -159,33 +163,64 @@ quota_check(struct er_op *op, json_t *c, json_t *gw)
 
 /* Address spaces the connection would advertise at creation: the hub VNet
  * and the spokes that use its gateway (spec 3.2, limit 200). */
+/* Count one advertised space: a space inside a summarized prefix counts
+ * that summary once. */
+static void
+count_space(json_t *summaries, bool *used, const char *space, size_t *n)
+{
+	struct prefix s, q;
+	json_t *v;
+	size_t i;
+
+	if (prefix_parse(space, &q, false) == 0)
+		json_array_foreach(summaries, i, v) {
+			if (i >= 64 || prefix_parse(json_string_value(v), &s,
+			    false) == -1 || !prefix_contains(&s, &q))
+				continue;
+			if (!used[i])
+				(*n)++;
+			used[i] = true;
+			return;
+		}
+	(*n)++;
+}
+
+/* Address spaces the connection would advertise at creation: the hub VNet
+ * and the spokes that use its gateway, after summarization (spec 3.2,
+ * limit 200). */
 static int
 spaces_check(struct er_op *op, json_t *gw)
 {
 	const char *vid = er_jstr(gw, "properties.xrVirtualNetwork");
-	json_t *vnet = er_get(op->ctx, vid), *kids, *k, *rv, *back;
-	size_t i, n;
+	json_t *vnet = er_get(op->ctx, vid), *kids, *k, *rv, *back, *sp, *sum;
+	bool used[64] = { false };
+	size_t i, j, l, n = 0;
 
-	n = json_array_size(er_jget(vnet, "properties.addressSpace."
-	    "addressPrefixes"));
+	sum = er_jget(vnet, "properties.summarizedGatewayPrefixes");
+	json_array_foreach(er_jget(vnet, "properties.addressSpace."
+	    "addressPrefixes"), i, sp)
+		count_space(sum, used, json_string_value(sp), &n);
 	kids = er_children(op->ctx, vid, &er_rt_vnet_peering);
 	json_array_foreach(kids, i, k) {
 		const char *rid = er_jstr(k,
 		    "properties.remoteVirtualNetwork.id");
 		json_t *rk;
-		size_t j;
 
 		if (!er_jbool(k, "properties.allowGatewayTransit", false))
 			continue;
 		rv = er_get(op->ctx, rid);
 		rk = er_children(op->ctx, rid, &er_rt_vnet_peering);
-		json_array_foreach(rk, j, back)
-			if (er_streq(er_jstr(back,
-			    "properties.remoteVirtualNetwork.id"), vid) &&
-			    er_jbool(back, "properties.useRemoteGateways",
+		json_array_foreach(rk, j, back) {
+			if (!er_streq(er_jstr(back,
+			    "properties.remoteVirtualNetwork.id"), vid) ||
+			    !er_jbool(back, "properties.useRemoteGateways",
 			    false))
-				n += json_array_size(er_jget(rv,
-				    "properties.addressSpace.addressPrefixes"));
+				continue;
+			json_array_foreach(er_jget(rv, "properties."
+			    "addressSpace.addressPrefixes"), l, sp)
+				count_space(sum, used, json_string_value(sp),
+				    &n);
+		}
 		json_decref(rk);
 		json_decref(rv);
 	}
@@ -195,6 +230,33 @@ spaces_check(struct er_op *op, json_t *gw)
 		return er_fail(op->err, ER_E_CONN_ADDR_SPACES, op->p->name,
 		    (long long)n);
 	return 0;
+}
+
+/* 9 to 16 circuit connections need a GatewaySubnet of /26 or larger. */
+static int
+gwsubnet_check(struct er_op *op, json_t *gw, size_t conns)
+{
+	const char *vid = er_jstr(gw, "properties.xrVirtualNetwork");
+	json_t *vnet, *s;
+	struct prefix p;
+	size_t i;
+	char len[8];
+	int rc = 0;
+
+	if (conns < 8)
+		return 0;
+	vnet = er_get(op->ctx, vid);
+	json_array_foreach(er_jget(vnet, "properties.subnets"), i, s) {
+		if (!er_streq(er_jstr(s, "name"), "GatewaySubnet") ||
+		    prefix_parse(er_jstr(s, "properties.addressPrefix"), &p,
+		    false) == -1 || p.af != AF_INET || p.len <= 26)
+			continue;
+		snprintf(len, sizeof(len), "/%u", p.len);
+		rc = er_fail(op->err, ER_E_CONN_GWSUBNET_26, er_jstr(gw,
+		    "name"), er_jstr(vnet, "name"), len);
+	}
+	json_decref(vnet);
+	return rc;
 }
 
 static int

@@ -242,6 +242,19 @@ ok_resp(struct er_op *op, struct er_resp *resp, int status, json_t *doc)
 		snprintf(resp->etag, sizeof(resp->etag), "%s", etag);
 }
 
+/* Run the type's completion and store the finished document. */
+static int
+op_finish_inline(struct er_op *op)
+{
+	struct er_err cerr = { 0 };
+	bool ok = op->rt->complete == NULL ||
+	    op->rt->complete(op->ctx, op->doc, &cerr) == 0;
+
+	json_object_set_new(json_object_get(op->doc, "properties"),
+	    "provisioningState", json_string(ok ? "Succeeded" : "Failed"));
+	return er_save(op->ctx, op->rt, op->doc, op->err);
+}
+
 static int
 do_put(struct er_op *op, struct er_resp *resp)
 {
@@ -249,7 +262,7 @@ do_put(struct er_op *op, struct er_resp *resp)
 	const char *id;
 	char etag[40];
 	bool lro = op->rt->flags & RT_LRO;
-	uint64_t delay;
+	uint64_t delay = 0;
 
 	if (op->rt->put == NULL)
 		return er_fail(op->err, ER_E_METHOD, op->req->method);
@@ -290,17 +303,28 @@ do_put(struct er_op *op, struct er_resp *resp)
 	json_object_set_new(op->doc, "etag", json_string(etag));
 	json_object_set_new(json_object_get(op->doc, "properties"),
 	    "provisioningState", json_string(lro ? "Updating" : "Succeeded"));
-	if (er_save(op->ctx, op->rt, op->doc, op->err) == -1)
-		return -1;
-	resp->write = true;
-	if (lro) {
+	if (lro)
 		delay = op->rt == &er_rt_gateway ?
 		    op->ctx->cfg->gateway_delay_ms :
 		    op->ctx->cfg->default_delay_ms;
-		if (er_op_start(op, id, op->doc, delay, false, resp) == -1)
+	if (lro && delay == 0) {
+		/* Nothing to wait for: answer with the accepted state
+		 * (Updating) and store the completed one, in one write;
+		 * the operation record is born Succeeded. */
+		ok_resp(op, resp, op->old ? 200 : 201, op->doc);
+		if (op_finish_inline(op) == -1 ||
+		    er_op_start(op, id, op->doc, 0, true, resp) == -1)
 			return -1;
+		resp->write = true;
+	} else {
+		if (er_save(op->ctx, op->rt, op->doc, op->err) == -1)
+			return -1;
+		resp->write = true;
+		if (lro && er_op_start(op, id, op->doc, delay, false,
+		    resp) == -1)
+			return -1;
+		ok_resp(op, resp, op->old ? 200 : 201, op->doc);
 	}
-	ok_resp(op, resp, op->old ? 200 : 201, op->doc);
 	if (op->rt == &er_rt_token && json_is_string(op->result))
 		json_object_set(json_object_get(resp->body, "properties"),
 		    "token", op->result);
@@ -314,6 +338,9 @@ do_patch(struct er_op *op, struct er_resp *resp)
 	const char *k;
 	char etag[40];
 
+	if (op->rt->parent != NULL || op->rt == &er_rt_token ||
+	    op->rt == &er_rt_provider)
+		return er_fail(op->err, ER_E_METHOD, op->req->method);
 	if (body == NULL || !json_is_object(body))
 		return er_fail(op->err, ER_E_BODY_REQUIRED);
 	json_object_foreach(body, k, v)
@@ -455,6 +482,13 @@ do_action(struct er_op *op, struct er_resp *resp)
 	op->status = 200;
 	if (op->rt->action(op) == -1)
 		return -1;
+	if (op->status == 202) {
+		/* long-running POST: the answer is fetched from Location */
+		if (er_op_result(op, op->p->id, op->result, resp) == -1)
+			return -1;
+		resp->body = NULL;
+		return 0;
+	}
 	resp->status = op->status;
 	resp->body = op->result;
 	op->result = NULL;

@@ -175,6 +175,8 @@ X(SUBNET_DUP, 400, "DuplicateSubnetName", \
   "Subnet name '%s' appears more than once in virtual network '%s'.") \
 X(GATEWAYSUBNET_SMALL, 400, "GatewaySubnetTooSmall", \
   "GatewaySubnet of virtual network '%s' is %s; it must be /29 or larger (/27 or larger is recommended, /26 or larger for 16 ExpressRoute connections).") \
+X(SUMMARY_OVERLAP, 400, "InvalidSummarizedGatewayPrefixes", \
+  "Summarized gateway prefix '%s' overlaps '%s'; the summarizedGatewayPrefixes of virtual network '%s' must not overlap each other.") \
 X(SUBNET_IN_USE, 400, "InUseSubnetCannotBeDeleted", \
   "Subnet %s is in use by %s and cannot be deleted.") \
 X(VNET_IN_USE, 400, "InUseVirtualNetworkCannotBeDeleted", \
@@ -239,6 +241,8 @@ X(CONN_SAME_LOCATION, 400, "GatewayPeeringLocationLimitReached", \
   "Gateway '%s' already connects %lld circuits from peering location %s; a virtual network can link at most 4 circuits from the same peering location.") \
 X(CONN_DUP, 400, "ConnectionAlreadyExists", \
   "Gateway '%s' is already connected to circuit '%s' by connection '%s'.") \
+X(CONN_GWSUBNET_26, 400, "GatewaySubnetTooSmallForConnections", \
+  "Gateway '%s' can have more than 8 connections only with a GatewaySubnet of /26 or larger; the GatewaySubnet of virtual network '%s' is %s.") \
 X(CONN_FASTPATH_SKU, 400, "FastPathNotSupportedOnGatewaySku", \
   "FastPath (expressRouteGatewayBypass) needs gateway SKU UltraPerformance, ErGw3AZ or ErGwScale with at least 10 scale units; gateway '%s' is %s.") \
 X(CONN_PLFP, 400, "InvalidConnectionConfiguration", \

@@ -202,5 +202,8 @@ int	er_communities_get(struct er_op *, struct er_resp *);
 /* --- long-running operations (er_ops.c) --- */
 int	er_op_start(struct er_op *, const char *resource_id, json_t *doc,
 	    uint64_t delay_ms, bool done, struct er_resp *);
+int	er_op_complete_id(struct er_ctx *, const char *op_id);
+int	er_op_result(struct er_op *, const char *resource_id, json_t *result,
+	    struct er_resp *);
 
 #endif

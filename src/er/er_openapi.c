@@ -109,9 +109,10 @@ add_diag(json_t *paths)
 		    "{circuitName}/peerings/{peeringName}/%s/{devicePath}",
 		    acts[i]);
 		json_object_set_new(paths, p, json_pack("{s:o}", "post",
-		    op("Live table of one device path (primary|secondary); "
-		    "empty until the edges report (pending)", NULL, false,
-		    false)));
+		    op("Live table of one device path (primary|secondary): "
+		    "202 with Location (operationResults) and "
+		    "Azure-AsyncOperation; the result is an empty list until "
+		    "the edges report (pending)", NULL, false, false)));
 	}
 	json_object_set_new(paths, RG_PFX "/expressRouteCircuits/"
 	    "{circuitName}/stats", json_pack("{s:o}", "get",
@@ -144,6 +145,11 @@ add_misc(json_t *paths, json_t *schemas)
 	    "{operationId}", json_pack("{s:o}", "get", op("Status of a "
 	    "long-running operation: InProgress, Succeeded, Failed, Canceled",
 	    NULL, false, false)));
+	json_object_set_new(paths, "/subscriptions/{subscriptionId}/"
+	    "providers/Microsoft.Network/locations/{location}/"
+	    "operationResults/{operationId}", json_pack("{s:o}", "get",
+	    op("Result of a long-running POST (Location header)", NULL, false,
+	    false)));
 	json_object_set_new(paths, "/subscriptions/{subscriptionId}/"
 	    "providers/Microsoft.Network/expressRouteServiceProviders",
 	    json_pack("{s:o}", "get", list_op("Service providers, peering "

@@ -49,8 +49,10 @@ er_op_start(struct er_op *op, const char *resource_id, json_t *doc,
 	    "status", done ? "Succeeded" : "InProgress", "startTime", when,
 	    "resourceId", resource_id, "dueMs",
 	    (json_int_t)(ctx->now_ms + (int64_t)delay_ms));
-	if (done)
+	if (done) {
 		json_object_set_new(rec, "endTime", json_string(when));
+		json_object_set_new(rec, "endMs", json_integer(ctx->now_ms));
+	}
 	rc = er_save(ctx, &er_rt_operation, rec, op->err);
 	json_decref(rec);
 	if (rc == -1)
@@ -71,6 +73,7 @@ op_finish(struct er_ctx *ctx, json_t *rec, const char *status,
 	er_time_iso(ctx->now_ms, when);
 	json_object_set_new(rec, "status", json_string(status));
 	json_object_set_new(rec, "endTime", json_string(when));
+	json_object_set_new(rec, "endMs", json_integer(ctx->now_ms));
 	if (failure != NULL)
 		json_object_set_new(rec, "error", json_pack("{s:s,s:s}",
 		    "code", failure->code, "message", failure->msg));
@@ -109,6 +112,50 @@ op_complete_one(struct er_ctx *ctx, json_t *rec)
 	json_decref(doc);
 }
 
+/* Complete one operation now, in the caller's transaction: a write with
+ * no configured delay answers "Updating" and is "Succeeded" by the time
+ * it commits, without a second transaction from the worker. */
+/* A long-running POST whose answer is ready at once (diagnostic lists):
+ * 202 with Azure-AsyncOperation (status) and Location (result), as ARM's
+ * "final-state-via: location" operations answer. */
+int
+er_op_result(struct er_op *op, const char *resource_id, json_t *result,
+    struct er_resp *resp)
+{
+	char id[ER_ID_MAX], *slash;
+	json_t *rec;
+
+	if (er_op_start(op, resource_id, op->old, 0, true, resp) == -1)
+		return -1;
+	rec = er_get(op->ctx, resp->async_op);
+	json_object_set(rec, "result", result);
+	if (er_save(op->ctx, &er_rt_operation, rec, op->err) == -1) {
+		json_decref(rec);
+		return -1;
+	}
+	json_decref(rec);
+	snprintf(id, sizeof(id), "%s", resp->async_op);
+	if ((slash = strstr(id, "/operations/")) != NULL)
+		snprintf(resp->location, sizeof(resp->location),
+		    "%.*s/operationResults/%s", (int)(slash - id), id,
+		    slash + 12);
+	resp->status = 202;
+	resp->write = true;
+	return 0;
+}
+
+int
+er_op_complete_id(struct er_ctx *ctx, const char *op_id)
+{
+	json_t *rec = er_get(ctx, op_id);
+
+	if (rec == NULL)
+		return -1;
+	op_complete_one(ctx, rec);
+	json_decref(rec);
+	return 0;
+}
+
 int
 er_ops_complete(struct er_ctx *ctx, int64_t *next_ms)
 {
@@ -132,6 +179,15 @@ er_ops_complete(struct er_ctx *ctx, int64_t *next_ms)
 	return n;
 }
 
+/* Finished operation records are kept ER_OPS_KEEP_MS for pollers, then
+ * deleted (pending ones are indexed and never purged). */
+int64_t
+er_ops_purge(struct er_ctx *ctx)
+{
+	return store_purge(ctx->st, er_rt_operation.type, "$.endMs",
+	    ctx->now_ms - ER_OPS_KEEP_MS);
+}
+
 int
 er_ops_get(struct er_op *op, struct er_resp *resp)
 {
@@ -142,7 +198,15 @@ er_ops_get(struct er_op *op, struct er_resp *resp)
 	if ((rec = er_get(op->ctx, op->p->id)) == NULL)
 		return er_fail(op->err, ER_E_CHILD_NOT_FOUND, op->p->id);
 	json_object_del(rec, "dueMs");
+	json_object_del(rec, "endMs");
 	resp->status = 200;
+	if (strcmp(op->p->action, "result") == 0 &&
+	    json_object_get(rec, "result") != NULL) {
+		resp->body = json_incref(json_object_get(rec, "result"));
+		json_decref(rec);
+		return 0;
+	}
+	json_object_del(rec, "result");
 	resp->body = rec;
 	return 0;
 }

@@ -182,9 +182,13 @@ parse_sub(char s[MAXSEG][ER_NAME_MAX], int n, struct er_path *p)
 	}
 	if (!is(s[2], "providers") || n < 5 || !is(s[3], "Microsoft.Network"))
 		return -1;
-	if (n == 8 && is(s[4], "locations") && is(s[6], "operations")) {
+	if (n == 8 && is(s[4], "locations") && (is(s[6], "operations") ||
+	    is(s[6], "operationResults"))) {
+		/* one record; operationResults answers its result */
 		p->kind = P_OPERATION;
 		p->rt = &er_rt_operation;
+		snprintf(p->action, sizeof(p->action), "%s", is(s[6],
+		    "operationResults") ? "result" : "");
 		snprintf(p->id, sizeof(p->id), "/subscriptions/%s/providers/"
 		    "Microsoft.Network/locations/%s/operations/%s", p->sub,
 		    s[5], s[7]);

@@ -426,6 +426,7 @@ peering_action(struct er_op *op)
 		return er_fail(op->err, ER_E_DEVICE_PATH, op->p->arg);
 	/* Live tables come from the edge owning the path (pending). */
 	op->result = json_pack("{s:[],s:n}", "value", "nextLink");
+	op->status = 202;
 	return 0;
 }
 

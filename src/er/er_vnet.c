@@ -42,6 +42,9 @@ static const struct er_field ro_elem = { "", FT_OBJ, ERF_RO, 0, 0, NULL,
 static const struct er_field vnet_props[] = {
 	{ "addressSpace", FT_OBJ, ERF_REQ, 0, 0, NULL, space_fields, NULL },
 	{ "subnets", FT_ARR, 0, 0, 0, NULL, &subnet_elem, NULL },
+	{ "summarizedGatewayPrefixes", FT_ARR, 0, 0, 0, NULL, &pfx_elem,
+	  "aggregates the gateway advertises instead of the hub and spoke "
+	  "spaces they cover" },
 	{ "virtualNetworkPeerings", FT_ARR, ERF_RO, 0, 0, NULL, &ro_elem,
 	  "child peerings (manage them at .../virtualNetworkPeerings)" },
 	{ "resourceGuid", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
@@ -156,6 +159,31 @@ subnets_check(struct er_op *op, json_t *subs, struct prefix *sp, size_t nsp)
 	return 0;
 }
 
+/* summarizedGatewayPrefixes: valid CIDRs that do not overlap each other
+ * (spec 3.2). */
+static int
+summaries_check(struct er_op *op, json_t *list)
+{
+	struct prefix p[64];
+	json_t *v;
+	size_t i, j;
+	char what[160];
+
+	snprintf(what, sizeof(what), "virtual network '%s'", op->p->name);
+	json_array_foreach(list, i, v) {
+		if (i >= 64 || prefix_parse(json_string_value(v), &p[i],
+		    true) == -1)
+			return er_fail(op->err, ER_E_VNET_PREFIX_INVALID,
+			    json_string_value(v), what);
+		for (j = 0; j < i; j++)
+			if (er_prefix_overlap(&p[i], &p[j]))
+				return er_fail(op->err, ER_E_SUMMARY_OVERLAP,
+				    json_string_value(v), json_string_value(
+				    json_array_get(list, j)), op->p->name);
+	}
+	return 0;
+}
+
 static bool
 has_gateway_subnet(json_t *vnet)
 {
@@ -188,7 +216,8 @@ vnet_put(struct er_op *op)
 		json_object_set_new(pr, "subnets", json_array());
 	rc = subnets_check(op, json_object_get(pr, "subnets"), sp, nsp);
 	free(sp);
-	if (rc == -1)
+	if (rc == -1 || summaries_check(op, json_object_get(pr,
+	    "summarizedGatewayPrefixes")) == -1)
 		return -1;
 	if (op->old != NULL && !has_gateway_subnet(op->doc)) {
 		gws = vnet_gateways(op->ctx, er_jstr(op->old, "id"));

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lib/log.h"
 #include "policy/er_policy.h"
 #include "wire/bgp.h"
 
@@ -33,17 +34,26 @@ static const struct {
 	{ "fe80::/10", "link-local address space" },
 };
 
+#define NBOGONS	(sizeof(bogons) / sizeof(bogons[0]))
+
+/* Parsed once: this runs for every prefix a Microsoft peering sends. */
+static struct prefix	bogon_pfx[NBOGONS];
+static bool		bogon_ready;
+
 const char *
 er_prefix_bogon(const struct prefix *p)
 {
-	struct prefix b;
 	size_t i;
 
-	for (i = 0; i < sizeof(bogons) / sizeof(bogons[0]); i++) {
-		if (prefix_parse(bogons[i].pfx, &b, true) == 0 &&
-		    prefix_contains(&b, p))
-			return bogons[i].why;
+	if (!bogon_ready) {
+		for (i = 0; i < NBOGONS; i++)
+			if (prefix_parse(bogons[i].pfx, &bogon_pfx[i], true))
+				fatal_bug("bad bogon prefix %s", bogons[i].pfx);
+		bogon_ready = true;
 	}
+	for (i = 0; i < NBOGONS; i++)
+		if (prefix_contains(&bogon_pfx[i], p))
+			return bogons[i].why;
 	return NULL;
 }
 
@@ -275,4 +285,6 @@ er_policy_bind(struct er_policy *p, struct rib_policy *out)
 	out->import = er_policy_import;
 	out->export = er_policy_export;
 	out->arg = p;
+	/* The export rules read only the attributes, never the prefix. */
+	out->export_by_attrs = true;
 }

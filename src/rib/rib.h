@@ -55,7 +55,16 @@ struct rib_policy {
 	enum rib_verdict (*import)(void *arg, struct rib_peer *,
 	    const struct prefix *, struct rib_attr_edit *,
 	    const char **reason);
-	/* Runs after the standard eBGP/iBGP export rules. */
+	/*
+	 * Runs after the standard eBGP/iBGP export rules. Peers with the
+	 * same export settings share an update group (same local AS, eBGP or
+	 * iBGP, AS4, extended messages, families, next-hop-self address
+	 * families, and this hook with this arg): the hook runs once per
+	 * prefix for the whole group with one member as 'to', so its result
+	 * must depend on 'arg', not on which member 'to' is. The next hop it
+	 * sees is that member's address; left unchanged, every member gets
+	 * its own.
+	 */
 	enum rib_verdict (*export)(void *arg, struct rib_peer *to,
 	    const struct prefix *, struct rib_attr_edit *);
 	void	*arg;

@@ -159,6 +159,39 @@ export_hook(struct rib_group *g, enum bgp_fam fam, const struct prefix *pfx,
 	return RIB_OK_FINAL | fa->id;
 }
 
+/*
+ * Size the group's caches to its Adj-RIB-Out: 16 entries for a customer
+ * context with a few routes, up to RIB_XCACHE for a full table. Growing
+ * empties them.
+ */
+static int
+cache_fit(struct rib_group *g)
+{
+	uint32_t want = 16, held = g->nsent[0] + g->nsent[1];
+	struct rib_xattr *x;
+	struct rib_hmemo *h;
+
+	while (want < RIB_XCACHE && held > want * 64)
+		want *= 4;
+	if (want <= g->ncache)
+		return 0;
+	x = calloc(want, sizeof(*x));
+	h = calloc(want, sizeof(*h));
+	if (x == NULL || h == NULL) {
+		free(x);
+		free(h);
+		return g->ncache > 0 ? 0 : -1;
+	}
+	rib_xcache_clear(g);
+	rib_hmemo_clear(g);
+	free(g->xcache);
+	free(g->hmemo);
+	g->xcache = x;
+	g->hmemo = h;
+	g->ncache = want;
+	return 0;
+}
+
 static void
 hmemo_drop(struct rib *r, struct rib_hmemo *m)
 {
@@ -174,7 +207,7 @@ rib_hmemo_clear(struct rib_group *g)
 {
 	unsigned i;
 
-	for (i = 0; i < RIB_XCACHE; i++)
+	for (i = 0; i < g->ncache; i++)
 		hmemo_drop(g->ctx->rib, &g->hmemo[i]);
 }
 
@@ -191,9 +224,9 @@ hook_cached(struct rib_group *g, enum bgp_fam fam, const struct prefix *pfx,
 	struct rib_hmemo *m = NULL;
 	uint32_t res;
 
-	if (g->key.by_attrs) {
+	if (g->key.by_attrs && cache_fit(g) == 0) {
 		m = &g->hmemo[hash_u64((uint64_t)key << 1 | fam) &
-		    (RIB_XCACHE - 1)];
+		    (g->ncache - 1)];
 		if (m->key == key && m->fam == fam) {
 			rib_attrs_ref(r, RIB_OK_ID(m->res));
 			return m->res;
@@ -288,7 +321,7 @@ rib_xcache_clear(struct rib_group *g)
 {
 	unsigned i;
 
-	for (i = 0; i < RIB_XCACHE; i++)
+	for (i = 0; i < g->ncache; i++)
 		xattr_drop(g->ctx->rib, &g->xcache[i]);
 }
 
@@ -305,7 +338,9 @@ rib_export_enc(struct rib_group *g, enum bgp_fam fam, uint32_t key)
 	struct wbuf w;
 	uint8_t buf[BGP_MAX_EXT_MSG];
 
-	x = &g->xcache[hash_u64((uint64_t)key << 1 | fam) & (RIB_XCACHE - 1)];
+	if (cache_fit(g) == -1)
+		return NULL;
+	x = &g->xcache[hash_u64((uint64_t)key << 1 | fam) & (g->ncache - 1)];
 	if (x->key == key && x->fam == fam)
 		return x;
 	xattr_drop(r, x);

@@ -146,8 +146,10 @@ rib_group_destroy(struct rib_group *g, bool release)
 		rib_xcache_clear(g);
 		rib_hmemo_clear(g);
 	} else
-		for (i = 0; i < RIB_XCACHE; i++)
+		for (i = 0; i < g->ncache; i++)
 			free(g->xcache[i].bytes);
+	free(g->xcache);
+	free(g->hmemo);
 	free(g);
 }
 
@@ -390,6 +392,7 @@ blk_append(struct rib_group *g, struct rib_blk *b)
 		m->cur = b;
 		m->cur_off = 0;
 		b->readers++;
+		rib_wake(m);
 	}
 }
 

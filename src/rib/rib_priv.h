@@ -259,7 +259,7 @@ struct rib_xattr {
 	struct addr	 nh;		/* MP_REACH next hop (IPv6) */
 	uint8_t		*bytes;
 };
-#define RIB_XCACHE	256
+#define RIB_XCACHE	256	/* largest cache, entries */
 
 /* Export hook result per standard key (policy.export_by_attrs). */
 struct rib_hmemo {
@@ -308,8 +308,10 @@ struct rib_group {
 	struct rib_blk	*qhead, *qtail;
 	size_t		 qbytes;
 	bool		 stalled;
-	struct rib_xattr xcache[RIB_XCACHE];
-	struct rib_hmemo hmemo[RIB_XCACHE];
+	/* caches sized to the group: small contexts stay small */
+	struct rib_xattr *xcache;
+	struct rib_hmemo *hmemo;
+	uint32_t	 ncache;
 };
 
 /* --- peers ------------------------------------------------------------------ */
@@ -367,7 +369,7 @@ struct rib_ctx {
 /* Dests evaluated per batch; a batch holds at most twice as many items. */
 #define RIB_BATCH	4096
 /* Encoded bytes a group may hold for its slowest member before waiting. */
-#define RIB_QLIMIT	(8u << 20)
+#define RIB_QLIMIT	(4u << 20)
 
 /* One batch of Adj-RIB-Out changes, bucketed by attributes for packing. */
 struct rib_bucket {

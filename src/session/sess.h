@@ -22,6 +22,7 @@
 
 #include "lib/addr.h"
 #include "lib/evloop.h"
+#include "policy/er_policy.h"
 #include "rib/rib.h"
 #include "wire/bgp.h"
 
@@ -132,12 +133,24 @@ struct sess_conf {
 	uint32_t	 max_prefix_restart;	/* seconds */
 	bool		 shutdown;		/* administratively down */
 	char		 shutdown_msg[SESS_SHUTDOWN_MAX + 1];
+	/* ExpressRoute import/export rules; bound to the RIB peer */
+	bool		 has_policy;
+	struct er_policy policy;
+	/* BFD: 0 = off. After BFD leaves Up the session is closed and held
+	 * down until BFD is Up again; 'bfd_strict' also holds the first
+	 * start until BFD is Up. */
+	uint32_t	 bfd_interval_ms;
+	uint8_t		 bfd_mult;
+	bool		 bfd_strict;
 };
 
 struct sess;
 struct sess_mgr;
 
+struct bfd;
 struct sess_mgr	*sess_mgr_new(struct ev_loop *, struct rib *);
+/* BFD engine for neighbours configured with bfd (before sess_new). */
+void		 sess_mgr_set_bfd(struct sess_mgr *, struct bfd *);
 /* Closes every session (Cease/Administrative Shutdown) and listener. */
 void		 sess_mgr_free(struct sess_mgr *);
 void		 sess_mgr_set_router_id(struct sess_mgr *, uint32_t);
@@ -232,6 +245,12 @@ struct sess_info {
 	const struct sess_hist *hist;		/* oldest first */
 	size_t		 nhist;
 	struct rib_peer	*rib_peer;
+	/* BFD: configured, its state (enum bfd_state), held down by it */
+	bool		 bfd;
+	uint8_t		 bfd_state, bfd_remote_state, bfd_diag;
+	uint32_t	 bfd_tx_ms, bfd_rx_ms;	/* negotiated */
+	uint64_t	 bfd_detect_ms;
+	bool		 bfd_block;
 };
 /* Fills 'i'; i->hist points into a buffer in the session, valid until the
  * next loop turn. */

@@ -662,7 +662,8 @@ sess_fsm_enter_idle(struct sess *s)
 	ev_timer_stop(l, &s->t_keepalive);
 	ev_timer_stop(l, &s->t_idle);
 	s->open_rcvd = false;
-	if (s->admin_down || s->deleted || s->restart == SRESTART_NONE)
+	if (s->admin_down || s->deleted || s->bfd_block ||
+	    s->restart == SRESTART_NONE)
 		return;
 	if (s->restart == SRESTART_AFTER)
 		secs = s->restart_after_s;

@@ -93,6 +93,8 @@ struct sess {
 	char			 reason[96];	/* for the history entry */
 
 	bool			 admin_down;
+	bool			 bfd_block;	/* held down by BFD */
+	struct bfd_session	*bfd;
 	bool			 deleted;
 	uint64_t		 est_at, change_at;	/* monotonic us */
 	bool			 ever_up;
@@ -116,6 +118,7 @@ struct sess_listener {
 };
 
 struct sess_mgr {
+	struct bfd		*bfd;		/* NULL: no BFD */
 	struct ev_loop		*loop;
 	struct rib		*rib;
 	uint32_t		 router_id;
@@ -179,4 +182,8 @@ void	sess_sock_local_v6(const struct addr *v4, struct addr *out);
 int	sess_sock_listener_md5(struct sess_listener *, const struct addr *,
 	    const char *pw);
 
+/* sess_bfd.c */
+void	sess_bfd_sync(struct sess *);
+void	sess_bfd_del(struct sess *);
+void	sess_bfd_info(struct sess *, struct sess_info *);
 #endif

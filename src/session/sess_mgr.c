@@ -26,6 +26,12 @@ sess_mgr_new(struct ev_loop *loop, struct rib *rib)
 }
 
 void
+sess_mgr_set_bfd(struct sess_mgr *m, struct bfd *bfd)
+{
+	m->bfd = bfd;
+}
+
+void
 sess_mgr_set_router_id(struct sess_mgr *m, uint32_t id)
 {
 	m->router_id = id;
@@ -78,6 +84,8 @@ sess_state(const struct sess *s)
 static void
 sess_autostart(struct sess *s)
 {
+	if (s->bfd_block)
+		return;		/* BFD Up starts it (sess_bfd.c) */
 	ev_timer_stop(s->mgr->loop, &s->t_idle);
 	sess_event(s, s->conf.passive ? SEV_START_PASSIVE : SEV_START);
 }
@@ -108,7 +116,8 @@ t_idle_cb(struct ev_loop *l, struct ev_timer *t, void *arg)
 {
 	struct sess *s = arg;
 
-	if (s->state == SESS_IDLE && !s->admin_down && !s->deleted)
+	if (s->state == SESS_IDLE && !s->admin_down && !s->deleted &&
+	    !s->bfd_block)
 		sess_autostart(s);
 }
 
@@ -157,6 +166,9 @@ rib_conf_from(const struct sess_conf *c, struct rib_peer_conf *rc)
 	rc->remote_as = c->remote_as;
 	rc->remote_addr = c->remote;
 	memcpy(rc->max_prefix, c->max_prefix, sizeof(rc->max_prefix));
+	/* 'c' is the session's own copy, so the policy outlives the peer. */
+	if (c->has_policy)
+		er_policy_bind((struct er_policy *)&c->policy, &rc->policy);
 }
 
 static void
@@ -203,6 +215,7 @@ sess_new(struct sess_mgr *m, struct rib_ctx *ctx, const struct sess_conf *conf)
 	*pp = s;
 	if (s->conf.password[0] != '\0')
 		sess_sock_md5_sync(m, &s->conf.remote, s->conf.password);
+	sess_bfd_sync(s);
 	if (s->conf.shutdown) {
 		s->admin_down = true;
 		snprintf(s->cease_msg, sizeof(s->cease_msg), "%s",
@@ -239,6 +252,7 @@ sess_delete(struct sess *s, uint8_t subcode)
 	sess_fsm_enter_idle(s);
 	ev_defer_cancel(m->loop, &s->d_out);
 	ev_defer_cancel(m->loop, &s->d_in);
+	sess_bfd_del(s);
 	if (s->conf.password[0] != '\0' &&
 	    !md5_still_used(m, s, &s->conf.remote))
 		sess_sock_md5_sync(m, &s->conf.remote, "");
@@ -271,6 +285,12 @@ sess_set_conf(struct sess *s, const struct sess_conf *conf, bool reset)
 	}
 	rib_conf_from(&s->conf, &rc);
 	rib_peer_set_conf(s->rp, &rc);
+	if (old.has_policy != s->conf.has_policy ||
+	    memcmp(&old.policy, &s->conf.policy, sizeof(old.policy)) != 0) {
+		rib_peer_reimport(s->rp);
+		rib_peer_reexport(s->rp);
+	}
+	sess_bfd_sync(s);
 	if (s->conf.shutdown && !old.shutdown) {
 		sess_admin_down(s, s->conf.shutdown_msg);
 		return;
@@ -393,6 +413,7 @@ sess_info(struct sess *s, struct sess_info *i)
 	memset(i, 0, sizeof(*i));
 	i->state = s->state;
 	i->admin_down = s->admin_down;
+	sess_bfd_info(s, i);
 	if (s->admin_down)
 		snprintf(i->admin_msg, sizeof(i->admin_msg), "%s",
 		    s->cease_msg);

@@ -81,6 +81,10 @@ struct store_ops {
 	 * (e.g. "$.location") only those whose member equals value. */
 	int64_t	(*count)(struct store *, const char *type, const char *sub,
 		    const char *json_path, const char *value);
+	/* Delete documents of one type without a secondary index value
+	 * whose integer member json_path is below 'before'; the count. */
+	int64_t	(*purge)(struct store *, const char *type,
+		    const char *json_path, int64_t before);
 	int	(*changes)(struct store *, int64_t since, int limit,
 		    store_change_cb *, void *);
 	int64_t	(*counter)(struct store *);
@@ -94,6 +98,10 @@ struct store {
 
 /* Open (and create or migrate) an SQLite store at 'path'. */
 int	store_open_sqlite(const char *path, struct store **);
+/* Open an existing store read-only, for roles that only read desired
+ * state and follow the change feed (edges, gateways): no migration, no
+ * checkpointer; writes fail with STORE_ERR. */
+int	store_open_sqlite_ro(const char *path, struct store **);
 
 void	store_rec_free(struct store_rec *);
 
@@ -176,6 +184,12 @@ store_count(struct store *s, const char *type, const char *sub,
     const char *json_path, const char *value)
 {
 	return s->ops->count(s, type, sub, json_path, value);
+}
+static inline int64_t
+store_purge(struct store *s, const char *type, const char *json_path,
+    int64_t before)
+{
+	return s->ops->purge(s, type, json_path, before);
 }
 static inline int
 store_changes(struct store *s, int64_t since, int limit, store_change_cb *cb,

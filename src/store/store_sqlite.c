@@ -32,7 +32,7 @@
 enum {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_UNDO, Q_GET, Q_UKEY, Q_PUT, Q_DEL,
 	Q_CHILDREN, Q_CHILDREN_ANY, Q_TYPE, Q_TYPE_SUB, Q_IDX, Q_CHANGES,
-	Q_COUNTER, Q_COUNT, Q_COUNT_JSON, Q_MAX
+	Q_COUNTER, Q_COUNT, Q_COUNT_JSON, Q_PURGE, Q_MAX
 };
 
 static const char *const sqlite_q[Q_MAX] = {
@@ -68,6 +68,8 @@ static const char *const sqlite_q[Q_MAX] = {
 	[Q_COUNTER] = "SELECT coalesce(max(seq), 0) FROM changes",
 	[Q_COUNT] = "SELECT count(*) FROM resources WHERE type = ?1"
 	    " AND sub = ?2",
+	[Q_PURGE] = "DELETE FROM resources WHERE type = ?1 AND idx IS NULL"
+	    " AND json_extract(doc, ?2) < ?3",
 	[Q_COUNT_JSON] = "SELECT count(*) FROM resources WHERE type = ?1"
 	    " AND sub = ?2 AND json_extract(doc, ?3) = ?4",
 };
@@ -83,6 +85,7 @@ struct store_sqlite {
 	pthread_mutex_t	 ckpt_mtx;
 	pthread_cond_t	 ckpt_cv;
 	bool		 ckpt_run, ckpt_stop;
+	bool		 ro;
 };
 
 static void *
@@ -481,6 +484,21 @@ sq_count(struct store *s, const char *type, const char *sub,
 	return n;
 }
 
+static int64_t
+sq_purge(struct store *s, const char *type, const char *json_path,
+    int64_t before)
+{
+	struct store_sqlite *x = ss(s);
+	sqlite3_stmt *st = x->q[Q_PURGE];
+
+	sqlite3_bind_text(st, 1, type, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, json_path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, before);
+	if (step_done(x, st, "purge") != STORE_OK)
+		return -1;
+	return sqlite3_changes(x->db);
+}
+
 static int
 sq_schema_version(struct store *s)
 {
@@ -501,8 +519,9 @@ sq_close(struct store *s)
 		pthread_mutex_unlock(&x->ckpt_mtx);
 		pthread_join(x->ckpt, NULL);
 	}
-	sqlite3_wal_checkpoint_v2(x->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
-	    NULL, NULL);
+	if (!x->ro)
+		sqlite3_wal_checkpoint_v2(x->db, NULL,
+		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	free(x->path);
 	for (int i = 0; i < Q_MAX; i++)
 		sqlite3_finalize(x->q[i]);
@@ -527,29 +546,41 @@ static const struct store_ops sqlite_ops = {
 	.list_type = sq_list_type,
 	.list_idx = sq_list_idx,
 	.count = sq_count,
+	.purge = sq_purge,
 	.changes = sq_changes,
 	.counter = sq_counter,
 	.schema_version = sq_schema_version,
 };
 
-int
-store_open_sqlite(const char *path, struct store **out)
+static int
+open_common(const char *path, struct store **out, bool ro)
 {
 	struct store_sqlite *x;
-	int i;
+	int i, v;
 
 	*out = NULL;
 	if ((x = calloc(1, sizeof(*x))) == NULL)
 		return STORE_ERR;
 	x->s.ops = &sqlite_ops;
-	if (sqlite3_open_v2(path, &x->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &x->db, (ro ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
 		log_err("store: open %s: %s", path, sqlite3_errmsg(x->db));
 		sqlite3_close(x->db);
 		free(x);
 		return STORE_ERR;
 	}
-	if (store_schema_setup(x->db) == -1 ||
+	if (ro) {
+		sqlite3_busy_timeout(x->db, 5000);
+		v = store_schema_version(x->db);
+		if (v < 1 || v > STORE_SCHEMA_LATEST) {
+			log_err("store: %s has schema version %d; this build "
+			    "reads version %d", path, v, STORE_SCHEMA_LATEST);
+			sqlite3_close(x->db);
+			free(x);
+			return STORE_ERR;
+		}
+	} else if (store_schema_setup(x->db) == -1 ||
 	    store_schema_migrate(x->db) == -1) {
 		sqlite3_close(x->db);
 		free(x);
@@ -566,9 +597,22 @@ store_open_sqlite(const char *path, struct store **out)
 	}
 	pthread_mutex_init(&x->ckpt_mtx, NULL);
 	pthread_cond_init(&x->ckpt_cv, NULL);
-	if ((x->path = strdup(path)) != NULL &&
+	x->ro = ro;
+	if (!ro && (x->path = strdup(path)) != NULL &&
 	    pthread_create(&x->ckpt, NULL, checkpointer, x) == 0)
 		x->ckpt_run = true;
 	*out = &x->s;
 	return STORE_OK;
+}
+
+int
+store_open_sqlite(const char *path, struct store **out)
+{
+	return open_common(path, out, false);
+}
+
+int
+store_open_sqlite_ro(const char *path, struct store **out)
+{
+	return open_common(path, out, true);
 }

@@ -522,8 +522,16 @@ def peerings(T1, PE, mk, skey, xc, provision, peer):
     for a in ("arpTables", "routeTables", "routeTablesSummary"):
         r = T1.req("POST", cp + "p1/peerings/AzurePrivatePeering/%s/primary"
                    % a)
-        t.ok(r.status == 200 and r.body["value"] == [],
-             "%s answers an empty list (live data pending)" % a, r)
+        loc = r.headers.get("location", "")
+        st = T1.wait_op(r)
+        path = loc.split("://", 1)[-1]
+        path = path[path.find("/"):].split("?")[0]
+        res = T1.req("GET", path)
+        t.ok(r.status == 202 and "/operationResults/" in loc and
+             st == "Succeeded" and res.status == 200 and
+             res.body == {"value": [], "nextLink": None},
+             "%s: 202, Location gives an empty list (live data pending)" % a,
+             "%r %r %r" % (r, loc, res))
     r = T1.req("GET", cp + "p1/stats")
     t.ok(r.status == 200 and r.body["primarybytesIn"] == 0, "circuit stats")
     t.status(T1.req("DELETE", cp + "p1/peerings/MicrosoftPeering"), 202,
@@ -1042,6 +1050,44 @@ def exact_more(A, T1):
         gw + "gbig", P + "/expressRouteCircuits/n1")), 400,
           "Connection 'big' would advertise 201 address spaces; at most 200 "
           "are allowed when a connection is created.", "200 address spaces")
+    b = vnet_body(spaces, [("GatewaySubnet", "10.100.0.0/27")])
+    b["properties"]["summarizedGatewayPrefixes"] = ["10.0.0.0/8",
+                                                    "10.100.0.0/16"]
+    t.err(T1.req("PUT", vn + "big", b), 400, "Summarized gateway prefix "
+          "'10.100.0.0/16' overlaps '10.0.0.0/8'; the summarizedGatewayPrefixes "
+          "of virtual network 'big' must not overlap each other.",
+          "overlapping summarized prefixes")
+    b["properties"]["summarizedGatewayPrefixes"] = ["10.100.0.0/16"]
+    T1.wait_op(T1.req("PUT", vn + "big", b))
+    r = T1.req("PUT", P + "/connections/big", conn_body(
+        gw + "gbig", P + "/expressRouteCircuits/n1"))
+    t.ok(r.status == 201, "201 spaces summarized into one: connection "
+         "allowed", r)
+    T1.wait_op(r)
+    # 9 to 16 connections need a /26 GatewaySubnet
+    T1.wait_op(T1.req("PUT", vn + "many", vnet_body(["10.60.0.0/16"], [
+        ("GatewaySubnet", "10.60.255.0/27")])))
+    T1.wait_op(T1.req("PUT", gw + "gmany", gw_body(vn + "many",
+                                                   sku="UltraPerformance")),
+               10)
+    locs = ["Washington DC"] * 3 + ["Chicago"] * 3 + ["Dallas"] * 3
+    for i, loc in enumerate(locs):
+        name = "m%d" % i
+        T1.wait_op(T1.req("PUT", P + "/expressRouteCircuits/" + name,
+                          circuit_body(loc=loc)))
+        provision_loc(T1, name, loc)
+        T1.wait_op(T1.req("PUT", P + "/expressRouteCircuits/%s/peerings/"
+                          "AzurePrivatePeering" % name, {"properties": {
+                              "peerASN": 65001, "vlanId": 100,
+                              "primaryPeerAddressPrefix":
+                              "172.20.%d.0/29" % i}}))
+        r = T1.req("PUT", P + "/connections/" + name, conn_body(
+            gw + "gmany", P + "/expressRouteCircuits/" + name))
+        if i < 8:
+            T1.wait_op(r)
+    t.err(r, 400, "Gateway 'gmany' can have more than 8 connections only with "
+          "a GatewaySubnet of /26 or larger; the GatewaySubnet of virtual "
+          "network 'many' is /27.", "9th connection needs a /26")
     t.err(A.req("PUT", "/providers/Xroute.Admin/tokens/bad", {"properties": {
         "role": "provider", "subscriptionId": PS, "providerName": "Nobody"}}),
           400, "A provider token needs properties.providerName naming a "

@@ -3,7 +3,8 @@
 # be trusted: bgpblast's own generator/codec self-test, an injector -> sink
 # run with no daemon, the same through a real BIRD 2 in a namespace pair
 # (every prefix arrives, every withdrawal too, nothing is echoed back to
-# the injector), and a wrong peer AS that bgpblast must refuse.
+# the injector), a wrong peer AS that bgpblast must refuse, and the same run
+# through xrouted.
 . "$(dirname "$0")/lib.sh"
 
 BLAST=$XR_BUILD/bench/tools/bgpblast
@@ -59,8 +60,8 @@ else
     2>"$dir/bird-blast.log")
   check_eq "BIRD: run completes" "$(json_get "d['ok']" <<<"$out")" true ||
     diag "$(tail -5 "$dir/bird-blast.log")"
-  check_eq "BIRD: sink got $N distinct prefixes, no foreign ones" \
-    "$(sink_val "$out" announced)/$(sink_val "$out" foreign)" "$N/0"
+  check_eq "BIRD: sink got $N distinct prefixes, no foreign ones, paths start 65000" \
+    "$(sink_val "$out" announced)/$(sink_val "$out" foreign)/$(sink_val "$out" badPaths)" "$N/0/0"
   check_eq "BIRD: every withdrawal propagated" \
     "$(sink_val "$out" withdrawn)/$(sink_val "$out" have)" "$N/0"
   check_eq "BIRD: nothing exported back to the injector" \
@@ -72,6 +73,35 @@ else
   check_eq "wrong peer AS refused (exit 1, names both ASes)" \
     "$rc/$(grep -o 'peer AS 65000, expected 65099' <<<"$out")" \
     "1/peer AS 65000, expected 65099"
+fi
+
+# 5. through xrouted: the same run, xrouted in BIRD's place
+if ! xr_built; then
+  skip "through xrouted" "xrouted not built"
+else
+  [ -n "${BIRD_PID:-}" ] && kill_pids "$BIRD_PID"
+  mkdir -p "$dir/xr"; chmod 755 "$dir/xr"
+  cat >"$dir/xr/xrouted.conf" <<EOF
+router-id 10.254.0.1
+as 65000
+listen 10.254.0.1 port 179
+control "$dir/xr/xrouted.sock"
+context "bench" {
+  neighbor 10.254.1.1 { remote-as 65001 local-address 10.254.0.1 passive }
+  neighbor 10.254.2.1 { remote-as 65002 local-address 10.254.0.1 passive }
+}
+EOF
+  if ! start_xrouted xr-bsmoke-d "$dir/xr"; then
+    not_ok "xrouted starts"; diag "$(tail -5 "$dir/xr/xrouted.log")"
+  else
+    out=$(timeout 90 ip netns exec xr-bsmoke-h "$BLAST" -n $N -a 1000 -w \
+      -s 0.5 -t 60 sink,connect=10.254.0.1:179,local=10.254.2.1,peer-as=65000 \
+      inject,connect=10.254.0.1:179,local=10.254.1.1,peer-as=65000 \
+      2>"$dir/xr-blast.log")
+    check_eq "xrouted: $N prefixes in, all out with its AS first, all withdrawn" \
+      "$(json_get "d['ok']" <<<"$out")/$(sink_val "$out" announced)/$(sink_val "$out" foreign)/$(sink_val "$out" badPaths)/$(sink_val "$out" have)" \
+      "true/$N/0/0/0" || diag "$(tail -5 "$dir/xr-blast.log")"
+  fi
 fi
 
 done_testing

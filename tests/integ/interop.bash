@@ -12,6 +12,11 @@
 #                             sends 2/2
 #   10.99.3.1 - 10.99.3.2     the peer speaks as 4-octet AS 4200000001
 #
+# xrouted applies GTSM (RFC 5082) by default on directly connected eBGP, so
+# every peer session is configured with TTL security too: with a default
+# peer configuration xrouted would drop the peer's TTL-1 packets and sit in
+# OpenSent until its hold timer expires.
+#
 # The peer script defines, then calls interop_main NAME:
 #   peer_available            0 if the daemon is installed
 #   peer_start DIR            configure and start it in $NS_P; the peer
@@ -29,6 +34,7 @@
 #   peer_sent_bad_as          0 when the peer records sending 2/2 (badas)
 #   peer_got_bad_as           0 when the peer records receiving a
 #                             NOTIFICATION from xrouted (xrwrong)
+#   peer_diag SESSION         (optional) print the peer's view of a session
 #   PEER_REFRESH_BY           "peer" or "xrouted": who asks for the refresh
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -187,10 +193,10 @@ io_withdraw() {
 io_bad_as() {
   io_wait 30 xr_err_is 10.99.1.2 Received 2 2
   io_eq 9 "$(xr_nbr 10.99.1.2 "n['lastErrorReceived']['code'], n['lastErrorReceived']['subcode']")" "[2, 2]"
-  io_wait 10 peer_sent_bad_as; io_ok 10 $?
+  io_wait 10 peer_sent_bad_as; io_ok 10 $? || peer_diag badas
   io_wait 30 xr_err_is 10.99.2.2 Sent 2 2
   io_eq 11 "$(xr_nbr 10.99.2.2 "n['lastErrorSent']['code'], n['lastErrorSent']['subcode']")" "[2, 2]"
-  io_wait 10 peer_got_bad_as; io_ok 12 $?
+  io_wait 10 peer_got_bad_as; io_ok 12 $? || peer_diag xrwrong
 }
 
 # Route refresh (RFC 2918): the asking side's request must reach the
@@ -217,6 +223,8 @@ io_refresh() {
 xr_counter_above() {  # messagesX key value
   [ "$(xr_nbr 10.99.0.2 "n['$1']['$2']")" -gt "${3:-0}" ]
 }
+
+declare -F peer_diag >/dev/null || peer_diag() { :; }
 
 peer_refresh_moved() { [ "$(peer_refresh_count)" != "$1" ]; }
 peer_has_route() { [ -n "$(peer_route "$1")" ]; }

@@ -28,7 +28,7 @@ filter set20 {
   reject;
 }
 filter only30 { if proto = "s30" then accept; reject; }
-template bgp xr { connect retry time 2; error wait time 1,4; }
+template bgp xr { connect retry time 2; error wait time 1,4; ttl security on; }
 protocol bgp xr4 from xr { local 10.99.0.2 as 65001; neighbor 10.99.0.1 as 12076;
   ipv4 { import all; export filter set20; }; }
 protocol bgp xr6 from xr { local fd00:99::2 as 65001; neighbor fd00:99::1 as 12076;

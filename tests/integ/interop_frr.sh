@@ -19,6 +19,7 @@ peer_start() {
     echo "log file $dir/bgpd.log informational"
     echo "router bgp 65001"
     echo " bgp router-id 10.99.0.2"
+    echo " bgp log-neighbor-changes"
     echo " no bgp ebgp-requires-policy"
     echo " no bgp network import-check"
     echo " no bgp default ipv4-unicast"
@@ -29,6 +30,7 @@ peer_start() {
       echo " neighbor $1 remote-as $2"
       echo " neighbor $1 update-source $3"
       echo " neighbor $1 timers connect 2"
+      echo " neighbor $1 ttl-security hops 1"
     done
     echo " neighbor 10.99.3.1 local-as 4200000001 no-prepend replace-as"
     echo " address-family ipv4 unicast"
@@ -101,12 +103,24 @@ peer_refresh_start() {
   frr_vtysh "$FRR_D" "clear bgp ipv4 unicast 10.99.0.1 soft in" >/dev/null
 }
 
-# lastErrorCodeSubcode "0202" is OPEN Message Error / Bad Peer AS.
+# FRR keeps the last error of a session on its neighbour (lastErrorCodeSubcode
+# "0202" is OPEN Message Error / Bad Peer AS), but an OPEN exchange that
+# ran on FRR's accepted ("doppelganger") connection only reaches its log.
+frr_log_has() { grep -q "$1" "$FRR_D/bgpd.log"; }
 peer_sent_bad_as() {
-  [ "$(peer_nbr 10.99.1.1 "(n.get('lastErrorCodeSubcode'), n['messageStats']['notificationsSent'] > 0)")" = '["0202", true]' ]
+  frr_log_has "NOTIFICATION: sent to neighbor 10.99.1.1 2/2" ||
+    [ "$(peer_nbr 10.99.1.1 "(n.get('lastErrorCodeSubcode'), n.get('lastResetDueTo'))")" = '["0202", "BGP Notification send"]' ]
 }
 peer_got_bad_as() {
-  [ "$(peer_nbr 10.99.2.1 "(n.get('lastErrorCodeSubcode'), n.get('lastResetDueTo'))")" = '["0202", "BGP Notification received"]' ]
+  frr_log_has "NOTIFICATION: received from neighbor 10.99.2.1 2/2" ||
+    [ "$(peer_nbr 10.99.2.1 "(n.get('lastErrorCodeSubcode'), n.get('lastResetDueTo'))")" = '["0202", "BGP Notification received"]' ]
+}
+
+peer_diag() {
+  local a=10.99.1.1
+  [ "$1" = xrwrong ] && a=10.99.2.1
+  diag "FRR's view of $a:" "$(peer_nbr $a "dict((k, v) for k, v in n.items() if 'ast' in k or k in ('bgpState', 'messageStats'))")" \
+    "$(grep -i "$a" "$FRR_D/bgpd.log" | tail -8)"
 }
 
 interop_main frr

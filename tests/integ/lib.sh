@@ -182,7 +182,7 @@ json_get() {
 import json, sys
 try:
     d = json.load(sys.stdin)
-    v = eval(sys.argv[1], {"d": d, "any": any, "all": all, "len": len})
+    v = eval(sys.argv[1], {"d": d, "any": any, "all": all, "len": len, "sum": sum})
 except Exception:
     sys.exit(1)
 if isinstance(v, (dict, list, tuple)):

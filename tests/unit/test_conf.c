@@ -188,7 +188,7 @@ static const struct bad_case bad_cases[] = {
 	  "control, context, include)" },
 	{ HDR "context c1 {\n bogus\n}\n",
 	  "t.conf:4: unknown keyword 'bogus' in context \"c1\" (local-as, "
-	  "route, neighbor)" },
+	  "route, neighbor, kernel-table)" },
 	{ HDR "context c1 {\n neighbor 10.0.0.2 {\n }\n}\n",
 	  "t.conf:4: neighbor 10.0.0.2: remote-as is missing" },
 	{ HDR "context c1 { neighbor 10.0.0.2 { remote-as 1 hold-time 2 }}",

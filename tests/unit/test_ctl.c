@@ -298,7 +298,7 @@ test_socket_roundtrip(void)
 	T_CHECK(strstr(out, "{\"kind\":\"bgp-summary\",\"ok\":true,\"result\":"
 	    "{\"contexts\":{\"c1\":{") != NULL);
 	T_CHECK(strstr(out, "\"127.0.0.1\":{\"adminDown\":true,"
-	    "\"description\":\"customer\"") != NULL);
+	    "\"bfdState\":null,\"description\":\"customer\"") != NULL);
 	T_CHECK(strstr(out, "\"routerId\":\"192.0.2.1\",\"schemaVersion\":1}")
 	    != NULL);
 	T_CHECK(strstr(out, "{\"error\":\"x.conf:3: reload refused by test\","

@@ -593,6 +593,66 @@ test_export_by_attrs(void)
 	world_free(&w);
 }
 
+static size_t
+pull_all(struct rib_peer *p)
+{
+	struct wbuf w;
+	size_t n, total = 0;
+
+	wbuf_init(&w, 65536, 1 << 20);
+	while ((n = rib_peer_pull(p, &w, 65536)) > 0) {
+		total += n;
+		wbuf_reset(&w);
+	}
+	wbuf_free(&w);
+	return total;
+}
+
+/* A member that does not read holds the others back, within a bound. */
+static void
+test_slow_member(void)
+{
+	struct world w;
+	struct tpeer c;
+	struct tattrs x;
+	struct rib_peer_stats st;
+	struct prefix p;
+	uint32_t path[2] = { 65001, 0 };
+	int i, wk;
+
+	world_init(&w);
+	/* c shares b's update group (same settings) and will lag */
+	tp_new(&c, w.c, 65000, 65003, "10.0.3.2", 9, "10.0.3.1", NULL);
+	world_pull(&w);
+	pull_all(c.p);
+	/* 100000 prefixes, each with its own AS path: one UPDATE each */
+	for (i = 0; i < 100000; i++) {
+		path[1] = 100000 + (uint32_t)i;
+		ta_init(&x, path, 2, "10.0.0.2");
+		prefix_make(&p, AF_INET, (uint8_t[]){ 100, (uint8_t)(i >> 16),
+		    (uint8_t)(i >> 8), (uint8_t)i }, 32);
+		rib_peer_apply(w.a.p, BGP_FAM_V4U, &x.a, &p, 1, NULL, 0);
+	}
+	/* b reads alone */
+	pull_all(w.b.p);
+	rib_peer_stats(w.b.p, &st);
+	T_CHECK(st.updates_out > 1000 && st.updates_out < 100000);
+	T_CHECK(!rib_peer_pending(w.b.p));	/* stalled, not spinning */
+	/* c catches up: b is woken and gets the rest */
+	wk = w.b.wakeups;
+	while (rib_peer_pending(c.p) || rib_peer_pending(w.b.p)) {
+		pull_all(c.p);
+		pull_all(w.b.p);
+	}
+	T_CHECK(w.b.wakeups > wk);
+	rib_peer_stats(w.b.p, &st);
+	T_EQ(st.updates_out, 100000);
+	T_EQ(st.pfx_sent[BGP_FAM_V4U], 100000);
+	rib_peer_stats(c.p, &st);
+	T_EQ(st.updates_out, 100000);
+	world_free(&w);
+}
+
 static void
 test_flush_slices(void)
 {
@@ -670,6 +730,7 @@ main(void)
 	T_RUN(test_fanout_shared);
 	T_RUN(test_export_hook);
 	T_RUN(test_export_by_attrs);
+	T_RUN(test_slow_member);
 	T_RUN(test_flush_slices);
 	return t_done();
 }

@@ -125,6 +125,63 @@ test_rollback_and_reopen(void)
 	store_close(s);
 }
 
+static void
+test_purge(void)
+{
+	struct store *s = open_db();
+	struct store_rec r = { .id = (char *)"/op/old", .type = (char *)"O",
+	    .doc = (char *)"{\"endMs\":100}" };
+
+	T_EQ(store_begin(s), STORE_OK);
+	T_EQ(store_put(s, &r), STORE_OK);
+	r.id = (char *)"/op/new";
+	r.doc = (char *)"{\"endMs\":900}";
+	T_EQ(store_put(s, &r), STORE_OK);
+	r.id = (char *)"/op/pending";
+	r.doc = (char *)"{\"endMs\":1}";
+	r.idx = (char *)"InProgress";
+	T_EQ(store_put(s, &r), STORE_OK);
+	T_EQ(store_purge(s, "O", "$.endMs", 500), 1);
+	T_EQ(store_commit(s), STORE_OK);
+	T_EQ(store_get(s, "/op/old", &r), STORE_NOTFOUND);
+	T_EQ(store_get(s, "/op/new", &r), STORE_OK);
+	store_rec_free(&r);
+	T_EQ(store_get(s, "/op/pending", &r), STORE_OK);
+	store_rec_free(&r);
+	store_close(s);
+}
+
+/* A second, read-only connection (another role) sees committed writes
+ * and the change feed, and cannot write. */
+static void
+test_read_only_follower(void)
+{
+	struct store *w = open_db(), *r = NULL;
+	struct store_rec rec;
+	char feed[512] = "";
+	int64_t c0;
+
+	T_EQ(store_open_sqlite_ro(dbpath, &r), STORE_OK);
+	if (r == NULL) {
+		store_close(w);
+		return;
+	}
+	c0 = store_counter(r);
+	T_EQ(store_begin(w), STORE_OK);
+	T_EQ(put(w, "/follow/me", NULL, NULL, "{\"f\":1}"), STORE_OK);
+	T_EQ(store_commit(w), STORE_OK);
+	T_EQ(store_counter(r), c0 + 1);
+	store_changes(r, c0, 10, feed_cb, feed);
+	T_STREQ(feed, "P/follow/me;");
+	T_EQ(store_get(r, "/FOLLOW/me", &rec), STORE_OK);
+	T_STREQ(rec.doc, "{\"f\":1}");
+	store_rec_free(&rec);
+	T_EQ(put(r, "/nope", NULL, NULL, "{}"), STORE_ERR);
+	store_close(r);
+	store_close(w);
+	T_EQ(store_open_sqlite_ro("/nonexistent/xr.db", &r), STORE_ERR);
+}
+
 int
 main(void)
 {
@@ -132,6 +189,8 @@ main(void)
 	T_RUN(test_schema_version);
 	T_RUN(test_put_get_cascade);
 	T_RUN(test_rollback_and_reopen);
+	T_RUN(test_read_only_follower);
+	T_RUN(test_purge);
 	unlink(dbpath);
 	strcat(dbpath, "-wal");
 	unlink(dbpath);
