@@ -207,7 +207,7 @@ respond(struct api *a, struct MHD_Connection *c, const char *url,
 	ctx.who = who;
 	ctx.now_ms = wall_ms();
 	run_locked(a, &ctx, &req, &resp);
-	if (api_txn_leave(a, batch) == -1 && resp.write)
+	if (api_txn_leave(a, batch) == -1)
 		store_failed(a, &resp);
 send:
 	json_decref(req.body);
