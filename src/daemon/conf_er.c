@@ -16,6 +16,8 @@
  *                              BFD on the session (default 300 ms x 3)
  * In a context block:
  *   kernel-table main|ID       install best routes in that kernel table
+ *   ingress-interface IF       packets arriving on IF look up that table
+ *                              (repeatable; ignored with kernel-table main)
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -161,6 +163,30 @@ conf_er_nb_check(struct conf_parser *P, struct conf_neighbor *n, const char *a)
 	return 0;
 }
 
+static int
+ctx_ingress(struct conf_parser *P, struct conf_ctx *c)
+{
+	const struct conf_tok *t = conf_expect_value(P, "ingress-interface");
+	size_t i;
+
+	if (t == NULL)
+		return -1;
+	if (c->ningress == CONF_MAX_INGRESS)
+		return conf_perr(P, t->line, "ingress-interface: at most %d per "
+		    "context", CONF_MAX_INGRESS);
+	if (t->s[0] == '\0' || conf_copy_short(c->ingress[c->ningress],
+	    CONF_IFNAMSIZ, t->s) == -1)
+		return conf_perr(P, t->line, "ingress-interface '%s' is not an "
+		    "interface name (1-%d characters)", t->s,
+		    CONF_IFNAMSIZ - 1);
+	for (i = 0; i < c->ningress; i++)
+		if (strcmp(c->ingress[i], t->s) == 0)
+			return conf_perr(P, t->line, "ingress-interface %s is "
+			    "given twice", t->s);
+	c->ningress++;
+	return 0;
+}
+
 int
 conf_er_ctx_stmt(struct conf_parser *P, struct conf_ctx *c,
     const struct conf_tok *kw)
@@ -168,6 +194,8 @@ conf_er_ctx_stmt(struct conf_parser *P, struct conf_ctx *c,
 	const struct conf_tok *t;
 	unsigned long long v;
 
+	if (strcmp(kw->s, "ingress-interface") == 0)
+		return ctx_ingress(P, c);
 	if (strcmp(kw->s, "kernel-table") != 0)
 		return 1;
 	if ((t = conf_expect_value(P, "kernel-table")) == NULL)

@@ -46,7 +46,8 @@ int	conf_er_nb_stmt(struct conf_parser *, struct conf_neighbor *,
 	    const struct conf_tok *kw);
 int	conf_er_nb_check(struct conf_parser *, struct conf_neighbor *,
 	    const char *addr);
-/* Context statements (kernel-table). Same return convention. */
+/* Context statements (kernel-table, ingress-interface); same return
+ * convention. */
 int	conf_er_ctx_stmt(struct conf_parser *, struct conf_ctx *,
 	    const struct conf_tok *kw);
 /* Parse "ASN:VALUE" or a well-known name; -1 if neither. */
