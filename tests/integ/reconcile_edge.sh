@@ -198,6 +198,17 @@ $API peering c1 200 172.16.0.0/30 172.16.0.4/30 "$KEY2" Enabled &&
   wait_until 30 est c1 && wait_until 20 est c2 &&
   ok "Enabled again: both sessions Established" || not_ok "re-enable"
 
+# ---- deleting another circuit's peering leaves this one alone ------------------
+wait_until 10 pstate c1 primary Established
+UP1=$(pget c1 "d['properties']['primaryStatus']['upSince'] + ' ' + d['properties']['secondaryStatus']['upSince']")
+$API delete c2 && ok "other circuit's peering deleted through the API" ||
+  not_ok "delete c2 peering"
+wait_until 15 notest c3 && ok "its session went down (context removed)" ||
+  not_ok "c3 session down after the delete"
+est c1 && est c2 && check_eq "this circuit's sessions untouched (upSince)" "$UP1" \
+  "$(pget c1 "d['properties']['primaryStatus']['upSince'] + ' ' + d['properties']['secondaryStatus']['upSince']")" ||
+  not_ok "c1/c2 stayed up after the other peering's delete"
+
 # Status writes bump the change counter too; they must not cause rebuilds:
 # only the API writes above do (a handful each).
 for n in e1 e2; do
