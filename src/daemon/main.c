@@ -9,6 +9,7 @@
  * configuration (an invalid file leaves the running state alone).
  */
 #include <getopt.h>
+#include <grp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -34,7 +35,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: xrouted [-dnv] [-f FILE] [-s SOCKET] [-u USER] "
+	    "usage: xrouted [-dnv] [-f FILE] [-s SOCKET] [-u USER [-g GROUP]] "
 	    "[--role edge|gateway|api] [--version]\n"
 	    "       xrouted --role edge --db FILE --path primary|secondary\n"
 	    "               --peering-location LOC [--router-id A]\n"
@@ -47,6 +48,8 @@ usage(FILE *f)
 	    "else %s)\n"
 	    "  -u USER     after binding, run as USER (CAP_NET_ADMIN and\n"
 	    "              CAP_NET_BIND_SERVICE kept)\n"
+	    "  -g GROUP    with -u: run as GROUP instead of USER's primary "
+	    "group\n"
 	    "  -v          verbose: log debug messages\n"
 	    "  --role R    edge (default), gateway, or api\n"
 	    "  --version   print the version and exit\n"
@@ -138,29 +141,46 @@ on_hup(struct ev_loop *loop, int sig, void *arg)
 	xrd_reload(arg, err, sizeof(err));
 }
 
-/* Hand the control socket to 'user', then become it. */
+/*
+ * Hand the control socket to 'user' (and 'group'), then become them, as
+ * BIRD does with -u/-g: the listeners and the control socket are already
+ * bound, so only CAP_NET_ADMIN and CAP_NET_BIND_SERVICE are kept.
+ */
 static int
-drop_to(struct xrd *x, const char *user)
+drop_to(struct xrd *x, const char *user, const char *group)
 {
 	char err[256];
 	struct passwd *pw;
+	struct group *gr;
+	gid_t gid;
 
 	if ((pw = getpwnam(user)) == NULL) {
 		log_err("-u %s: no such user", user);
 		return -1;
 	}
-	if (chown(x->ctl_path, pw->pw_uid, pw->pw_gid) == -1)
+	gid = pw->pw_gid;
+	if (group != NULL) {
+		if ((gr = getgrnam(group)) == NULL) {
+			log_err("-g %s: no such group", group);
+			return -1;
+		}
+		gid = gr->gr_gid;
+	}
+	if (chown(x->ctl_path, pw->pw_uid, gid) == -1)
 		log_warn("chown %s: %m", x->ctl_path);
-	if (priv_drop(user, NULL, PRIV_KEEP_DEFAULT, err, sizeof(err)) == -1) {
+	if (priv_drop(user, group, PRIV_KEEP_DEFAULT, err, sizeof(err)) == -1) {
 		log_err("-u %s: %s", user, err);
 		return -1;
 	}
-	log_info("running as %s", user);
+	log_info("running as user %s, group %s (uid %u, gid %u), capabilities "
+	    "%#llx", user, group ? group : "(primary)", (unsigned)getuid(),
+	    (unsigned)getgid(), (unsigned long long)priv_cap_effective());
 	return 0;
 }
 
 static int
-run(struct xrd *x, struct xr_conf *conf, bool foreground, const char *user)
+run(struct xrd *x, struct xr_conf *conf, bool foreground, const char *user,
+    const char *group)
 {
 	char err[CONF_ERR_MAX];
 
@@ -176,7 +196,7 @@ run(struct xrd *x, struct xr_conf *conf, bool foreground, const char *user)
 		xrd_stop(x, "");
 		return EX_OSERR;
 	}
-	if (user != NULL && drop_to(x, user) == -1) {
+	if (user != NULL && drop_to(x, user, group) == -1) {
 		xrd_stop(x, "");
 		return EX_OSERR;
 	}
@@ -223,6 +243,7 @@ main(int argc, char **argv)
 	bool have_path = false, have_file = false, foreground_done = false;
 	const char *role = find_role(argc, argv);
 	const char *file = CONF_DEFAULT_FILE, *user = NULL;
+	const char *group = NULL;
 	char err[CONF_ERR_MAX];
 	bool foreground = false, check = false;
 	int ch, verbose = 0;
@@ -236,7 +257,7 @@ main(int argc, char **argv)
 	}
 	memset(&x, 0, sizeof(x));
 	memset(&ro, 0, sizeof(ro));
-	while ((ch = getopt_long(argc, argv, "dnf:s:u:vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "dnf:s:u:g:vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
 			foreground = true;
@@ -282,6 +303,9 @@ main(int argc, char **argv)
 		case 'u':
 			user = optarg;
 			break;
+		case 'g':
+			group = optarg;
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -303,6 +327,11 @@ main(int argc, char **argv)
 	if (optind != argc) {
 		fprintf(stderr, "xrouted: unexpected argument '%s'\n",
 		    argv[optind]);
+		usage(stderr);
+		return EX_USAGE;
+	}
+	if (group != NULL && user == NULL) {
+		fprintf(stderr, "xrouted: -g %s needs -u USER\n", group);
 		usage(stderr);
 		return EX_USAGE;
 	}
@@ -344,5 +373,5 @@ main(int argc, char **argv)
 	snprintf(x.conf_path, sizeof(x.conf_path), "%s", ro.db ? "" : file);
 	log_init("xrouted", foreground, verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	hash_init();
-	return run(&x, conf, foreground || foreground_done, user);
+	return run(&x, conf, foreground || foreground_done, user, group);
 }
