@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -270,6 +271,34 @@ on_status(struct ev_loop *loop, struct ev_timer *t, void *arg)
 	ev_timer_start(loop, t, RC_STATUS_MS * 1000ULL);
 }
 
+/* A peering this path no longer realises (circuit deprovisioned, moved,
+ * peering deleted): drop its status so GET does not show a stale session.
+ * A deleted peering's record went with it (the store cascades). */
+static void
+status_forget(struct rc *r, const struct rc_peer *now, size_t nnow)
+{
+	char id[RC_ID_MAX + 32];
+	size_t i, j;
+
+	for (i = 0; i < r->npeers; i++) {
+		for (j = 0; j < nnow; j++)
+			if (strcasecmp(r->peers[i].id, now[j].id) == 0)
+				break;
+		if (j < nnow)
+			continue;
+		snprintf(id, sizeof(id), "%s/status/%s", r->peers[i].id,
+		    rc_path_name(r->o.path));
+		json_object_del(r->written, id);
+		if (store_begin(r->st) != STORE_OK)
+			continue;
+		if (store_del(r->st, id) == STORE_ERR) {
+			store_rollback(r->st);
+			continue;
+		}
+		store_commit(r->st);
+	}
+}
+
 /* --- following the store -------------------------------------------------- */
 
 struct changes {
@@ -321,6 +350,7 @@ reconcile(struct rc *r)
 		free(peers);
 		return;
 	}
+	status_forget(r, peers, npeers);
 	free(r->peers);
 	r->peers = peers;
 	r->npeers = npeers;

@@ -530,7 +530,9 @@ act_notif_rcvd(struct sess *s)
 	/* A Cease is the peer's decision, not an error: no backoff growth. */
 	if (s->last_rcvd.code == BGP_ERR_CEASE) {
 		s->restart = SRESTART_AFTER;
-		s->restart_after_s = sess_idle_hold_initial(&s->conf);
+		/* Passive: Idle would only refuse the peer's next attempt. */
+		s->restart_after_s = s->conf.passive ? 0 :
+		    sess_idle_hold_initial(&s->conf);
 	}
 }
 

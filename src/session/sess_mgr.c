@@ -220,7 +220,7 @@ sess_new(struct sess_mgr *m, struct rib_ctx *ctx, const struct sess_conf *conf)
 		s->admin_down = true;
 		snprintf(s->cease_msg, sizeof(s->cease_msg), "%s",
 		    s->conf.shutdown_msg);
-	} else
+	} else if (!s->bfd_block)	/* strict BFD: wait for it to be Up */
 		sess_autostart(s);
 	return s;
 }
@@ -306,10 +306,10 @@ sess_set_conf(struct sess *s, const struct sess_conf *conf, bool reset)
 	if (reset && !s->admin_down) {
 		s->cease_subcode = BGP_CEASE_CONFCHG;
 		s->cease_msg[0] = '\0';
-		if (s->state == SESS_IDLE)
-			sess_autostart(s);
-		else
+		if (s->state != SESS_IDLE)
 			sess_event(s, SEV_RESET);
+		else if (!s->bfd_block)
+			sess_autostart(s);
 	}
 }
 
@@ -334,7 +334,7 @@ sess_admin_up(struct sess *s)
 		return;
 	s->admin_down = false;
 	s->idle_hold_s = sess_idle_hold_initial(&s->conf);
-	if (s->state == SESS_IDLE)
+	if (s->state == SESS_IDLE && !s->bfd_block)
 		sess_autostart(s);
 }
 
@@ -346,9 +346,10 @@ sess_clear(struct sess *s, const char *msg)
 	s->cease_subcode = BGP_CEASE_ADMIN_RESET;
 	snprintf(s->cease_msg, sizeof(s->cease_msg), "%s", msg ? msg : "");
 	s->idle_hold_s = sess_idle_hold_initial(&s->conf);
-	if (s->state == SESS_IDLE)
-		sess_autostart(s);
-	else
+	if (s->state == SESS_IDLE) {
+		if (!s->bfd_block)
+			sess_autostart(s);
+	} else
 		sess_event(s, SEV_RESET);
 }
 

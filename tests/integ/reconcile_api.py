@@ -6,6 +6,7 @@
   reconcile_api.py STATE peering NAME VLAN P1 P2 KEY [STATE]
                                               PUT AzurePrivatePeering
   reconcile_api.py STATE get NAME             GET the peering (JSON)
+  reconcile_api.py STATE delete NAME          DELETE the peering
 
 STATE is a JSON file holding the port and tokens between steps. The
 admin token comes from $XR_ADMIN_TOKEN (the API role reads the same)."""
@@ -102,6 +103,15 @@ def get(st, name):
     print(json.dumps(r.body))
 
 
+def delete(st, name):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("DELETE", RG + "/expressRouteCircuits/%s/peerings/"
+              "AzurePrivatePeering" % name)
+    if r.status not in (200, 202, 204):
+        die("delete", r)
+    t.wait_op(r)
+
+
 def main():
     path, cmd, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     if cmd == "init":
@@ -112,6 +122,8 @@ def main():
         peering(load(path), *args)
     elif cmd == "get":
         get(load(path), *args)
+    elif cmd == "delete":
+        delete(load(path), *args)
     else:
         die("unknown step " + cmd)
 

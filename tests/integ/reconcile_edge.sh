@@ -2,7 +2,7 @@
 # Circuits come alive through the API (issue 4, first slice): the API role
 # on a temp SQLite store; two edges (xrouted --role edge --db, primary and
 # secondary, each in its own namespace) follow the store; BIRD CEs
-# configured from a template. Every change is made over HTTP:
+# and FRR configured from templates. Every change is made over HTTP:
 #   create circuit -> provider provisions -> private peering -> both
 #   sessions Established (CE on .1/.5, the edge on .2/.6, the address put
 #   on the interface by the reconciler); GET shows both sessions' state;
@@ -26,7 +26,8 @@ KEY1=first-key-0123 KEY2=second-key-4567 KEY3=other-circuit-key
 # ---- the API ---------------------------------------------------------------
 "$XR_BUILD/xrouted" --role api --db "$D/xroute.db" --listen 127.0.0.1:0 \
   --port-file "$D/port" --data "$XR_ROOT/data" >"$D/api.log" 2>&1 &
-on_exit_kill $!
+API_PID=$!
+on_exit_kill $API_PID
 wait_until 15 test -s "$D/port" || { not_ok "API role starts"; done_testing; exit 1; }
 $API init "$(cat "$D/port")" && ok "API: subscriptions, tokens, group" ||
   { not_ok "API init"; done_testing; exit 1; }
@@ -54,8 +55,10 @@ start_edge() {  # name path router-id map
     --path "$2" --peering-location "$LOC" --router-id "$3" \
     --interface-map "$4" --data "$XR_ROOT/data" -s "$D/$1.sock" \
     >"$D/$1.log" 2>&1 &
+  EDGE_PID[$1]=$!
   on_exit_kill $!
 }
+declare -A EDGE_PID
 start_edge e1 primary 10.255.0.1 200=p200,300=p300
 start_edge e2 secondary 10.255.0.2 200=p200
 
@@ -81,16 +84,40 @@ protocol bgp msee {
 }
 EOF
 }
+# The secondary CE is FRR (one case with another implementation).
+write_frr() {  # dir local peer key
+  mkdir -p "$1"
+  cat >"$1/frr.conf" <<EOF
+frr defaults traditional
+hostname c2
+router bgp 65010
+ bgp router-id $2
+ no bgp ebgp-requires-policy
+ no bgp network import-check
+ neighbor $3 remote-as 12076
+ neighbor $3 password $4
+ neighbor $3 timers 60 180
+ neighbor $3 timers connect 2
+ neighbor $3 update-source $2
+ address-family ipv4 unicast
+  network 10.2.20.0/25
+ exit-address-family
+EOF
+}
 declare -A SOCK
-for c in "c1 172.16.0.1 172.16.0.2 $KEY1" "c2 172.16.0.5 172.16.0.6 $KEY1" \
-    "c3 172.16.1.1 172.16.1.2 $KEY3"; do
+for c in "c1 172.16.0.1 172.16.0.2 $KEY1" "c3 172.16.1.1 172.16.1.2 $KEY3"; do
   set -- $c
   write_ce "$1" "$2" "$3" "$4"
   start_bird xr-rce-$1 "$D/$1" || not_ok "BIRD starts in $1"
   SOCK[$1]=$BIRD_SOCK
 done
+write_frr "$D/c2" 172.16.0.5 172.16.0.6 "$KEY1"
+start_frr xr-rce-c2 "$D/c2" || not_ok "FRR starts in c2"
 
-est() { bird_established "${SOCK[$1]}" msee; }
+est() {
+  if [ "$1" = c2 ]; then frr_established "$D/c2" 172.16.0.6
+  else bird_established "${SOCK[$1]}" msee; fi
+}
 notest() { ! est "$1"; }
 pget() { $API get "$1" | json_get "$2"; }
 pstate() { [ "$(pget "$1" "d['properties']['$2Status']['state']")" = "$3" ]; }
@@ -106,11 +133,12 @@ ip -n xr-rce-e1 -4 addr show p200 | grep -q "inet 172.16.0.2/30" &&
 ip -n xr-rce-e2 -4 addr show p200 | grep -q "inet 172.16.0.6/30" &&
   ok "reconciler put .2 and .6 on the mapped interfaces" ||
   not_ok "edge addresses .2/.6 on p200"
-for c in "c1 172.16.0.2" "c2 172.16.0.6"; do
-  set -- $c
-  birdc -s "${SOCK[$1]}" show protocols all msee | grep -q "Neighbor address: $2" &&
-    ok "$1's neighbour is the edge's second address $2" || not_ok "$1 neighbour $2"
-done
+birdc -s "${SOCK[c1]}" show protocols all msee | grep -q "Neighbor address: 172.16.0.2" &&
+  ok "c1 (BIRD): its neighbour is the edge's second address 172.16.0.2" ||
+  not_ok "c1 neighbour 172.16.0.2"
+check_eq "c2 (FRR): local and neighbour addresses" "172.16.0.5 172.16.0.6" \
+  "$(frr_vtysh "$D/c2" "show bgp neighbors 172.16.0.6 json" |
+     json_get "d['172.16.0.6']['hostLocal'] + ' ' + d['172.16.0.6']['hostForeign']")"
 birdc -s "${SOCK[c1]}" show route protocol msee all 2>/dev/null |
   grep -q "BGP.as_path: 12076$" || true   # nothing advertised yet: no gateway
 
@@ -142,11 +170,10 @@ wait_until 15 notest c1 && wait_until 15 notest c2 &&
 sleep 3
 notest c1 && notest c2 && ok "old key on the CEs: no session (MD5 mismatch)" ||
   not_ok "sessions stayed down with the old key"
-for c in "c1 172.16.0.1 172.16.0.2" "c2 172.16.0.5 172.16.0.6"; do
-  set -- $c
-  write_ce "$1" "$2" "$3" "$KEY2"
-  birdc -s "${SOCK[$1]}" configure >/dev/null
-done
+write_ce c1 172.16.0.1 172.16.0.2 "$KEY2"
+birdc -s "${SOCK[c1]}" configure >/dev/null
+frr_vtysh "$D/c2" "configure terminal" "router bgp 65010" \
+  "neighbor 172.16.0.6 password $KEY2" >/dev/null
 wait_until 30 est c1 && wait_until 20 est c2 &&
   ok "CEs on the new key: both sessions Established again" ||
   not_ok "sessions back with the new key"
@@ -171,13 +198,29 @@ $API peering c1 200 172.16.0.0/30 172.16.0.4/30 "$KEY2" Enabled &&
   wait_until 30 est c1 && wait_until 20 est c2 &&
   ok "Enabled again: both sessions Established" || not_ok "re-enable"
 
+# ---- deleting another circuit's peering leaves this one alone ------------------
+wait_until 10 pstate c1 primary Established
+UP1=$(pget c1 "d['properties']['primaryStatus']['upSince'] + ' ' + d['properties']['secondaryStatus']['upSince']")
+$API delete c2 && ok "other circuit's peering deleted through the API" ||
+  not_ok "delete c2 peering"
+wait_until 15 notest c3 && ok "its session went down (context removed)" ||
+  not_ok "c3 session down after the delete"
+est c1 && est c2 && check_eq "this circuit's sessions untouched (upSince)" "$UP1" \
+  "$(pget c1 "d['properties']['primaryStatus']['upSince'] + ' ' + d['properties']['secondaryStatus']['upSince']")" ||
+  not_ok "c1/c2 stayed up after the other peering's delete"
+
 # Status writes bump the change counter too; they must not cause rebuilds:
 # only the API writes above do (a handful each).
 for n in e1 e2; do
   r=$(grep -c "reconcile: .* peering(s) on" "$D/$n.log")
   [ "$r" -le 10 ] && ok "$n rebuilt $r times (API changes only)" ||
     not_ok "$n rebuilt $r times: status writes feed back"
+done
+# a clean stop (Cease to the CEs) and, under ASan, the leak check at exit
+kill_pids "${EDGE_PID[e1]}" "${EDGE_PID[e2]}"
+kill_pids "$API_PID"
+for n in e1 e2 api; do
   grep -E "Sanitizer|runtime error" "$D/$n.log" >/dev/null &&
-    not_ok "$n log has a sanitizer report" || ok "$n log clean"
+    not_ok "$n log has a sanitizer report" || ok "$n log clean after stop"
 done
 done_testing

@@ -158,6 +158,8 @@ check "IPv6 route 2001:db8:b::/48 reached A" \
 txt=$(xa show route c1)
 check "text route table has the Azure columns and the origin code" \
 	bash -c "grep -q '^Network *NextHop *LocPrf *Weight *Path' <<<'$txt' && grep -qE '^10\.2\.0\.0/16 +10\.99\.0\.2 .* 65002 i$' <<<'$txt'"
+check "--limit 1 returns one route and says the reply was truncated" test \
+	"$(xa -j show route c1 --limit 1 | json 'len(d["routes"]), d["truncated"], d["limit"]')" = "1 True 1"
 txt=$(xa s b s)
 check "abbreviated 's b s' prints the summary header" \
 	bash -c "grep -q '^Neighbor *V *AS *MsgRcvd *MsgSent *InQ *OutQ *Up/Down *State/PfxRcd' <<<'$txt'"
