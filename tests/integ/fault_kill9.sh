@@ -112,7 +112,7 @@ check_eq "the planted stale route is gone" \
 
 # Same set in the kernel as in the RIB (show route), and as pfxRcd says.
 # Text forms: a JSON rendering of 200k routes costs tens of seconds here.
-"$XR_BUILD/xrctl" -s "$XR_SOCK" show route ft |
+"$XR_BUILD/xrctl" -s "$XR_SOCK" show route ft --limit 0 |
 	awk '$1 ~ /^[0-9.]+\/[0-9]+$/ { print $1 }' | sort >"$d/rib.txt"
 ip -n $ND -4 route show table $TBL proto 200 | awk '{ print $1 }' |
 	sort >"$d/kernel.txt"
