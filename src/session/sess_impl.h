@@ -130,6 +130,7 @@ struct sess_mgr {
 	struct sess_listener	*dead_listeners;
 	struct ev_defer		 reaper;
 	unsigned		 nlinger;
+	uint64_t		 nrefused;	/* accepts from no neighbour */
 };
 
 /* Initial idle hold (backoff start): short, for fast recovery. */

@@ -43,6 +43,12 @@ sess_mgr_router_id(const struct sess_mgr *m)
 	return m->router_id;
 }
 
+uint64_t
+sess_mgr_refused(const struct sess_mgr *m)
+{
+	return m->nrefused;
+}
+
 struct sess *
 sess_next(struct sess_mgr *m, struct sess *s)
 {

@@ -187,6 +187,7 @@ accept_one(struct sess_mgr *m, int fd)
 	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
 		addr_from_sockaddr((struct sockaddr *)&ss, &local, NULL);
 	if ((s = match_session(m, &remote, &local)) == NULL) {
+		m->nrefused++;
 		log_remote("connection from %s refused: not a configured "
 		    "neighbor", addr_ntop(&remote, as, sizeof(as)));
 		close(fd);

@@ -128,6 +128,8 @@ eof\ 0.*|reset\ 0.*) ok "unconfigured 10.98.0.3: closed with no byte sent ($prob
 esac
 check "xrouted logs the refused connection with its address" \
 	wait_until 3 grep -q "connection from 10.98.0.3 refused: not a configured neighbor" "$T/a.log"
+check_eq "show bgp summary counts it: refusedConnections" \
+	"$(xrctl_ "$T/a.sock" show bgp summary | json_get "d['refusedConnections']")" 1
 check "the configured session is still Established" \
 	xr_established "$T/a.sock" c1 10.98.0.2
 
