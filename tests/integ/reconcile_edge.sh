@@ -82,9 +82,9 @@ pstate() { [ "$(pget "$1" "d['properties']['$2Status']['state']")" = "$3" ]; }
 
 wait_until 40 est c1 && ok "primary session Established (CE 172.16.0.1)" ||
   not_ok "primary session Established"
-wait_until 20 est c2 && ok "secondary session Established (CE 172.16.0.5)" ||
+wait_until 40 est c2 && ok "secondary session Established (CE 172.16.0.5)" ||
   not_ok "secondary session Established"
-wait_until 20 est c3 && ok "other circuit's session Established" ||
+wait_until 40 est c3 && ok "other circuit's session Established" ||
   not_ok "other circuit's session Established"
 
 ip -n xr-rce-e1 -4 addr show p200 | grep -q "inet 172.16.0.2/30" &&
