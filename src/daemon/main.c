@@ -340,6 +340,12 @@ main(int argc, char **argv)
 		    "api)\n", role);
 		return EX_USAGE;
 	}
+	if (ro.db == NULL && (have_path || ro.location != NULL ||
+	    ro.nifmap > 0 || ro.router_id != 0 || ro.data != NULL)) {
+		fprintf(stderr, "xrouted: --path, --peering-location, "
+		    "--router-id, --interface-map and --data need --db\n");
+		return EX_USAGE;
+	}
 	if (ro.db != NULL) {
 		if (check_store_opts(role, &ro, have_path, have_file) == -1)
 			return EX_USAGE;

@@ -16,21 +16,9 @@ command -v bird >/dev/null && command -v birdc >/dev/null || {
   skip "reconcile edge" "BIRD 2 not installed"; done_testing; exit 0; }
 [ -x "$XR_BUILD/xrouted" ] || { not_ok "no $XR_BUILD/xrouted"; done_testing; exit 1; }
 
-D=$(mktemp -d /tmp/xr-rce.XXXXXX); on_exit_rm "$D"
-chmod 755 "$D"
-API="python3 $XR_ROOT/tests/integ/reconcile_api.py $D/state.json"
-export XR_ADMIN_TOKEN=admin-$RANDOM$RANDOM$RANDOM
-LOC="Silicon Valley"
+. "$(dirname "$0")/reconcile_lib.bash"
 KEY1=first-key-0123 KEY2=second-key-4567 KEY3=other-circuit-key
-
-# ---- the API ---------------------------------------------------------------
-"$XR_BUILD/xrouted" --role api --db "$D/xroute.db" --listen 127.0.0.1:0 \
-  --port-file "$D/port" --data "$XR_ROOT/data" >"$D/api.log" 2>&1 &
-API_PID=$!
-on_exit_kill $API_PID
-wait_until 15 test -s "$D/port" || { not_ok "API role starts"; done_testing; exit 1; }
-$API init "$(cat "$D/port")" && ok "API: subscriptions, tokens, group" ||
-  { not_ok "API init"; done_testing; exit 1; }
+rce_setup || { done_testing; exit 1; }
 
 # ---- namespaces: edge e1 (primary), e2 (secondary); CEs c1, c2; c3 is
 # the customer of another circuit on the primary edge
@@ -50,40 +38,10 @@ $API circuit c2 >/dev/null && $API peering c2 300 172.16.1.0/30 \
   not_ok "circuit c2"
 
 # ---- edges -------------------------------------------------------------------
-start_edge() {  # name path router-id map
-  ip netns exec xr-rce-$1 "$XR_BUILD/xrouted" --role edge -d --db "$D/xroute.db" \
-    --path "$2" --peering-location "$LOC" --router-id "$3" \
-    --interface-map "$4" --data "$XR_ROOT/data" -s "$D/$1.sock" \
-    >"$D/$1.log" 2>&1 &
-  EDGE_PID[$1]=$!
-  on_exit_kill $!
-}
-declare -A EDGE_PID
-start_edge e1 primary 10.255.0.1 200=p200,300=p300
-start_edge e2 secondary 10.255.0.2 200=p200
+start_edge xr-rce-e1 e1 primary 10.255.0.1 200=p200,300=p300
+start_edge xr-rce-e2 e2 secondary 10.255.0.2 200=p200
 
-# ---- CEs from a template -----------------------------------------------------
-write_ce() {  # ns local peer key
-  mkdir -p "$D/$1"
-  sed -e "s|@DIR@|$D/$1|g" -e "s|@LOCAL@|$2|g" -e "s|@PEER@|$3|g" \
-    -e "s|@KEY@|$4|g" >"$D/$1/bird.conf" <<'EOF'
-router id @LOCAL@;
-log "@DIR@/bird.log" all;
-protocol device { scan time 10; }
-protocol static { ipv4; route 10.2.20.0/25 blackhole; }
-protocol bfd { interface "msee" { min rx interval 300 ms; min tx interval 300 ms; }; }
-protocol bgp msee {
-	local @LOCAL@ as 65010;
-	neighbor @PEER@ as 12076;
-	password "@KEY@";
-	hold time 180;
-	bfd on;
-	connect retry time 2;
-	error wait time 1, 5;
-	ipv4 { import all; export where net = 10.2.20.0/25; };
-}
-EOF
-}
+# ---- CEs from a template (reconcile_lib.bash) ---------------------------------
 # The secondary CE is FRR (one case with another implementation).
 write_frr() {  # dir local peer key
   mkdir -p "$1"
@@ -124,9 +82,9 @@ pstate() { [ "$(pget "$1" "d['properties']['$2Status']['state']")" = "$3" ]; }
 
 wait_until 40 est c1 && ok "primary session Established (CE 172.16.0.1)" ||
   not_ok "primary session Established"
-wait_until 20 est c2 && ok "secondary session Established (CE 172.16.0.5)" ||
+wait_until 40 est c2 && ok "secondary session Established (CE 172.16.0.5)" ||
   not_ok "secondary session Established"
-wait_until 20 est c3 && ok "other circuit's session Established" ||
+wait_until 40 est c3 && ok "other circuit's session Established" ||
   not_ok "other circuit's session Established"
 
 ip -n xr-rce-e1 -4 addr show p200 | grep -q "inet 172.16.0.2/30" &&
@@ -217,10 +175,5 @@ for n in e1 e2; do
     not_ok "$n rebuilt $r times: status writes feed back"
 done
 # a clean stop (Cease to the CEs) and, under ASan, the leak check at exit
-kill_pids "${EDGE_PID[e1]}" "${EDGE_PID[e2]}"
-kill_pids "$API_PID"
-for n in e1 e2 api; do
-  grep -E "Sanitizer|runtime error" "$D/$n.log" >/dev/null &&
-    not_ok "$n log has a sanitizer report" || ok "$n log clean after stop"
-done
+rce_logs_clean
 done_testing
