@@ -45,8 +45,12 @@ measure() {  # edge bfd -> prints the probe JSON line
 	    { echo '{"error":"lab did not come up"}'; "$LAB" down >/dev/null; return; }
 	ns host ip route replace 10.1.0.0/16 via 10.2.20.2
 	# long enough to see the loss end: detection + reconvergence + margin
-	if [ "$bfd" = off ]; then secs=$((hold + 20)); else secs=12; fi
-	ip netns exec xrlab-vm "$PROBE" recv 47000 -t $((secs + 10)) -q 3000 >"$XR_LAB_DIR/probe.out" &
+	# the receiver's quiet timeout must outlast the outage, or it would
+	# stop at the cut and report nothing lost
+	local quiet=3000
+	if [ "$bfd" = off ]; then secs=$((hold + 20)); quiet=$(((hold + 15) * 1000))
+	else secs=12; fi
+	ip netns exec xrlab-vm "$PROBE" recv 47000 -t $((secs + 10)) -q $quiet >"$XR_LAB_DIR/probe.out" &
 	local rpid=$!
 	sleep 0.3
 	ip netns exec xrlab-host "$PROBE" send 10.1.0.4 47000 -i 5 -t "$secs" >/dev/null &

@@ -78,9 +78,9 @@ router id $la;
 log "$LAB_DIR/$node.bird.log" all;
 protocol device { scan time 10; }
 protocol direct { ipv4; interface "lan"; }
+# no 'merge paths': a CE prefers its own link (eBGP) over its twin (iBGP)
 protocol kernel {
 	ipv4 { import none; export where source = RTS_BGP; };
-	merge paths on;
 }
 $bfd_proto
 protocol bgp msee {

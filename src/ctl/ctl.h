@@ -54,7 +54,15 @@ struct ctl_req {
 	struct addr	 nbr;
 	bool		 soft;
 	char		 reason[256];
+	uint32_t	 limit;			/* show route: rows, 0 = all */
 };
+
+/*
+ * Rows "show route" returns unless --limit says otherwise: building JSON
+ * for a full table blocks the daemon for seconds (and its sessions'
+ * keepalives with it), so a big dump must be asked for explicitly.
+ */
+#define CTL_ROUTE_LIMIT		10000
 
 /*
  * Parse command words, accepting unique prefixes of keywords as bgpctl

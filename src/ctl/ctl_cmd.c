@@ -5,6 +5,7 @@
  * unique prefixes of keywords ("xrctl s b s").
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctl/ctl.h"
@@ -16,7 +17,7 @@ static const char *const show_kw[] = { "bgp", "summary", "route",
 static const char *const bgp_kw[] = { "summary", NULL };
 static const char *const nbr_kw[] = { "up", "down", "clear", NULL };
 static const char *const opt_kw[] = { "--pre-policy", "--filtered",
-	"--advertised", NULL };
+	"--advertised", "--limit", NULL };
 
 static void
 kw_list(const char *const *kws, char *buf, size_t len)
@@ -123,6 +124,26 @@ join_reason(int argc, char *const *argv, int i, struct ctl_req *r, char *err,
 	return 0;
 }
 
+/* --limit N: 0 (everything) to 10000000 rows. */
+static int
+parse_limit(int argc, char *const *argv, int *i, struct ctl_req *r,
+    char *err, size_t errlen)
+{
+	unsigned long v;
+	char *end;
+
+	if (*i + 1 >= argc || argv[*i + 1][0] < '0' || argv[*i + 1][0] > '9' ||
+	    (v = strtoul(argv[*i + 1], &end, 10), *end != '\0') ||
+	    v > 10000000) {
+		snprintf(err, errlen, "--limit needs a number of routes "
+		    "(0 for all, at most 10000000)");
+		return -1;
+	}
+	r->limit = (uint32_t)v;
+	(*i)++;
+	return 0;
+}
+
 static int
 parse_route_opt(int argc, char *const *argv, int *i, struct ctl_req *r,
     char *err, size_t errlen)
@@ -131,6 +152,8 @@ parse_route_opt(int argc, char *const *argv, int *i, struct ctl_req *r,
 
 	if (k < 0)
 		return -1;
+	if (k == 3)
+		return parse_limit(argc, argv, i, r, err, errlen);
 	if (r->table != RIB_LOC || r->filtered) {
 		snprintf(err, errlen, "give only one of --pre-policy, "
 		    "--filtered, --advertised");
@@ -183,7 +206,7 @@ parse_route(int argc, char *const *argv, int i, struct ctl_req *r, char *err,
 		else {
 			snprintf(err, errlen, "unexpected '%s' (show route "
 			    "[CONTEXT] [PREFIX] [--pre-policy|--filtered|"
-			    "--advertised NEIGHBOR])", w);
+			    "--advertised NEIGHBOR] [--limit N])", w);
 			return -1;
 		}
 	}
@@ -282,6 +305,7 @@ ctl_cmd_parse(int argc, char *const *argv, struct ctl_req *r, char *err,
 
 	memset(r, 0, sizeof(*r));
 	r->table = RIB_LOC;
+	r->limit = CTL_ROUTE_LIMIT;
 	if (argc < 1) {
 		snprintf(err, errlen, "no command (show, neighbor, reload)");
 		return -1;

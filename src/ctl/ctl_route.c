@@ -132,10 +132,22 @@ route_json(const struct rib_route_view *v)
 	return o;
 }
 
+struct route_acc {
+	json_t		*routes;
+	uint32_t	 limit;		/* 0: no limit */
+	bool		 truncated;
+};
+
 static int
 route_cb(const struct rib_route_view *v, void *arg)
 {
-	json_array_append_new(arg, route_json(v));
+	struct route_acc *a = arg;
+
+	if (a->limit != 0 && json_array_size(a->routes) >= a->limit) {
+		a->truncated = true;
+		return 1;			/* stop the walk */
+	}
+	json_array_append_new(a->routes, route_json(v));
 	return 0;
 }
 
@@ -179,6 +191,7 @@ ctl_show_routes(struct ctl_env *env, const struct ctl_req *r, char *err,
 	struct rib_query q = { .table = r->table, .has_prefix = r->has_prefix,
 	    .prefix = r->prefix, .lpm = r->lpm,
 	    .filtered_only = r->filtered };
+	struct route_acc acc = { .limit = r->limit };
 	struct rib_ctx *rc;
 	struct sess *s;
 	json_t *top, *routes;
@@ -187,9 +200,9 @@ ctl_show_routes(struct ctl_env *env, const struct ctl_req *r, char *err,
 
 	if ((rc = pick_ctx(env, r->ctx, err, errlen)) == NULL)
 		return NULL;
-	routes = json_array();
+	routes = acc.routes = json_array();
 	if (r->table == RIB_LOC)
-		rib_walk(rc, &q, route_cb, routes);
+		rib_walk(rc, &q, route_cb, &acc);
 	else {
 		for (s = sess_next(env->sm, NULL); s != NULL;
 		    s = sess_next(env->sm, s)) {
@@ -199,7 +212,8 @@ ctl_show_routes(struct ctl_env *env, const struct ctl_req *r, char *err,
 				continue;
 			found = true;
 			q.peer = sess_rib_peer(s);
-			rib_walk(rc, &q, route_cb, routes);
+			if (!acc.truncated)
+				rib_walk(rc, &q, route_cb, &acc);
 		}
 		if (r->has_nbr && !found) {
 			snprintf(err, errlen, "no neighbor %s in context "
@@ -220,5 +234,7 @@ ctl_show_routes(struct ctl_env *env, const struct ctl_req *r, char *err,
 		json_object_set_new(top, "neighbor", json_string(addr_ntop(
 		    &r->nbr, a, sizeof(a))));
 	json_object_set_new(top, "routes", routes);
+	json_object_set_new(top, "truncated", json_boolean(acc.truncated));
+	json_object_set_new(top, "limit", json_integer(r->limit));
 	return top;
 }

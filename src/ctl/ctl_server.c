@@ -22,12 +22,14 @@
 
 #define CTL_MAX_CLIENTS	32
 #define CTL_MAX_WORDS	64
+#define CTL_IDLE_US	(60ULL * 1000000)	/* a silent client is dropped */
 
 struct ctl_client {
 	struct ctl_server	*srv;
 	struct ctl_client	*next;
 	int			 fd;
 	struct ev_io		 io;
+	struct ev_timer		 idle;
 	char			*in;
 	size_t			 inlen;
 	char			*out;
@@ -70,6 +72,7 @@ client_close(struct ctl_client *c)
 	struct ctl_client **pp;
 
 	ev_io_del(srv->loop, &c->io);
+	ev_timer_stop(srv->loop, &c->idle);
 	close(c->fd);
 	for (pp = &srv->clients; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == c) {
@@ -252,9 +255,17 @@ client_read(struct ctl_client *c)
 }
 
 static void
+client_idle_cb(struct ev_loop *l, struct ev_timer *t, void *arg)
+{
+	client_close(arg);
+}
+
+static void
 client_cb(struct ev_loop *l, int fd, uint32_t events, void *arg)
 {
 	struct ctl_client *c = arg;
+
+	ev_timer_start(l, &c->idle, CTL_IDLE_US);
 
 	if (events & EPOLLOUT) {
 		if (client_flush(c) == -1)
@@ -318,12 +329,14 @@ accept_cb(struct ev_loop *l, int lfd, uint32_t events, void *arg)
 		}
 		c->srv = srv;
 		c->fd = fd;
+		ev_timer_init(&c->idle, client_idle_cb, c);
 		if (ev_io_add(l, &c->io, fd, EPOLLIN, client_cb, c) == -1) {
 			free(c->in);
 			free(c);
 			close(fd);
 			continue;
 		}
+		ev_timer_start(l, &c->idle, CTL_IDLE_US);
 		c->next = srv->clients;
 		srv->clients = c;
 		srv->nclients++;

@@ -110,6 +110,8 @@ ctl_show_summary(struct ctl_env *env)
 	    json_integer(CTL_SCHEMA_VERSION));
 	json_object_set_new(top, "routerId", jstr_id(env->router_id));
 	json_object_set_new(top, "localAs", json_integer(env->local_as));
+	json_object_set_new(top, "refusedConnections", json_integer(
+	    (json_int_t)sess_mgr_refused(env->sm)));
 	while ((rc = rib_ctx_next(env->rib, rc)) != NULL) {
 		cj = json_object();
 		peers = json_object();

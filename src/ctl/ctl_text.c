@@ -130,6 +130,9 @@ render_routes(FILE *f, json_t *r)
 	}
 	fprintf(f, "\n%zu route%s\n", json_array_size(routes),
 	    json_array_size(routes) == 1 ? "" : "s");
+	if (jbool(r, "truncated"))
+		fprintf(f, "(only the first %lld shown; --limit N for more, "
+		    "--limit 0 for all)\n", jint(r, "limit"));
 }
 
 /* --- show neighbor --------------------------------------------------------- */

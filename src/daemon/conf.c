@@ -19,210 +19,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon/conf.h"
-#include "daemon/conf_lex.h"
 #include "daemon/conf_int.h"
 
 #define CONF_MAX_FILE		(16u << 20)
 #define CONF_MAX_INCLUDE	8
-#define ASN_RANGE		"1-4294967295"
 
-
-static int	parse_stmts(struct parser *);
-
-int
-perr(struct parser *P, int line, const char *fmt, ...)
-{
-	char msg[CONF_ERR_MAX];
-	va_list ap;
-
-	if (P->failed)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	snprintf(P->err, P->errlen, "%s:%d: %s", P->lx->name, line, msg);
-	P->failed = true;
-	return -1;
-}
-
-/* The next token, which must be a value (word or string). */
-const struct conf_tok *
-expect_value(struct parser *P, const char *after)
-{
-	const struct conf_tok *t = conf_lex_next(P->lx);
-
-	if (t->type == CTOK_ERROR) {
-		perr(P, t->line, "%s", P->lx->err);
-		return NULL;
-	}
-	if (t->type == CTOK_EOF) {
-		perr(P, t->line, "unexpected end of file: %s needs a value",
-		    after);
-		return NULL;
-	}
-	if (t->type != CTOK_WORD && t->type != CTOK_STRING) {
-		perr(P, t->line, "%s needs a value, got '%s'", after, t->s);
-		return NULL;
-	}
-	return t;
-}
-
-int
-expect_lbrace(struct parser *P, const char *what)
-{
-	const struct conf_tok *t = conf_lex_next(P->lx);
-
-	if (t->type == CTOK_LBRACE)
-		return 0;
-	if (t->type == CTOK_ERROR)
-		return perr(P, t->line, "%s", P->lx->err);
-	if (t->type == CTOK_EOF)
-		return perr(P, t->line, "unexpected end of file: expected "
-		    "'{' after %s", what);
-	return perr(P, t->line, "expected '{' after %s, got '%s'", what,
-	    t->s);
-}
-
-/* --- values ---------------------------------------------------------- */
-
-int
-parse_ulong(const char *s, unsigned long long *v)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*v = strtoull(s, &end, 10);
-	if (*end != '\0' || errno == ERANGE)
-		return -1;
-	return 0;
-}
-
-/* Copy a short token into buf; -1 if it does not fit. */
-int
-copy_short(char *buf, size_t size, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n >= size)
-		return -1;
-	memcpy(buf, s, n + 1);
-	return 0;
-}
-
-int
-get_u32(struct parser *P, const char *kw, uint32_t lo, uint32_t hi,
-    uint32_t *out)
-{
-	const struct conf_tok *t = expect_value(P, kw);
-	unsigned long long v;
-
-	if (t == NULL)
-		return -1;
-	if (parse_ulong(t->s, &v) == -1)
-		return perr(P, t->line, "%s %s is not a number (%u-%u)", kw,
-		    t->s, lo, hi);
-	if (v < lo || v > hi)
-		return perr(P, t->line, "%s %s is out of range (%u-%u)", kw,
-		    t->s, lo, hi);
-	*out = (uint32_t)v;
-	return 0;
-}
-
-int
-get_u16(struct parser *P, const char *kw, uint16_t lo, uint16_t hi,
-    uint16_t *out)
-{
-	uint32_t v;
-
-	if (get_u32(P, kw, lo, hi, &v) == -1)
-		return -1;
-	*out = (uint16_t)v;
-	return 0;
-}
-
-/* 1..4294967295 in plain or asdot ("1.10") notation; AS_TRANS refused. */
-int
-get_asn(struct parser *P, const char *kw, uint32_t *out)
-{
-	const struct conf_tok *t = expect_value(P, kw);
-	unsigned long long v, hi, lo;
-	char buf[32], *dot;
-
-	if (t == NULL)
-		return -1;
-	if ((dot = strchr(t->s, '.')) != NULL &&
-	    copy_short(buf, sizeof(buf), t->s) == 0) {
-		buf[dot - t->s] = '\0';
-		if (parse_ulong(buf, &hi) == -1 ||
-		    parse_ulong(buf + (dot - t->s) + 1, &lo) == -1 ||
-		    hi > 65535 || lo > 65535)
-			return perr(P, t->line, "%s %s is not an AS number "
-			    "(" ASN_RANGE ", or asdot 0.1-65535.65535)", kw,
-			    t->s);
-		v = hi << 16 | lo;
-	} else if (parse_ulong(t->s, &v) == -1)
-		return perr(P, t->line, "%s %s is not an AS number "
-		    "(" ASN_RANGE ")", kw, t->s);
-	if (v < 1 || v > UINT32_MAX)
-		return perr(P, t->line, "%s %s is out of range (" ASN_RANGE
-		    ")", kw, t->s);
-	if (v == BGP_AS_TRANS)
-		return perr(P, t->line, "%s %s is AS_TRANS (RFC 6793), "
-		    "reserved for 2-octet compatibility; choose another AS",
-		    kw, t->s);
-	*out = (uint32_t)v;
-	return 0;
-}
-
-int
-get_addr(struct parser *P, const char *kw, struct addr *a)
-{
-	const struct conf_tok *t = expect_value(P, kw);
-
-	if (t == NULL)
-		return -1;
-	if (addr_parse(t->s, a) == -1)
-		return perr(P, t->line, "%s %s is not an IP address "
-		    "(IPv4 a.b.c.d or IPv6)", kw, t->s);
-	return 0;
-}
-
-int
-get_string(struct parser *P, const char *kw, char *dst, size_t max,
-    bool empty_ok)
-{
-	const struct conf_tok *t = expect_value(P, kw);
-
-	if (t == NULL)
-		return -1;
-	if (strlen(t->s) >= max)
-		return perr(P, t->line, "%s \"%.40s...\" is too long "
-		    "(at most %zu bytes)", kw, t->s, max - 1);
-	if (!empty_ok && t->s[0] == '\0')
-		return perr(P, t->line, "%s must not be empty", kw);
-	snprintf(dst, max, "%s", t->s);
-	return 0;
-}
-
-int
-get_yesno(struct parser *P, const char *kw, bool *v)
-{
-	const struct conf_tok *t = expect_value(P, kw);
-
-	if (t == NULL)
-		return -1;
-	if (strcmp(t->s, "yes") == 0)
-		*v = true;
-	else if (strcmp(t->s, "no") == 0)
-		*v = false;
-	else
-		return perr(P, t->line, "%s %s is invalid (yes or no)", kw,
-		    t->s);
-	return 0;
-}
+static int	parse_stmts(struct conf_parser *);
 
 static bool
 name_ok(const char *s)
@@ -235,83 +37,34 @@ name_ok(const char *s)
 	    "0123456789._-") == n;
 }
 
-/* --- growing arrays ---------------------------------------------------- */
-
-void *
-grow(struct parser *P, void *arr, size_t n, size_t size, int line)
-{
-	void *p = realloc(arr, (n + 1) * size);
-
-	if (p == NULL) {
-		perr(P, line, "out of memory");
-		return NULL;
-	}
-	memset((char *)p + n * size, 0, size);
-	return p;
-}
-
 /* --- route ------------------------------------------------------------- */
 
-static const struct {
-	const char	*name;
-	uint32_t	 value;
-} well_known_comm[] = {
-	{ "no-export", BGP_COMM_NO_EXPORT },
-	{ "no-advertise", BGP_COMM_NO_ADVERTISE },
-	{ "no-export-subconfed", BGP_COMM_NO_EXPORT_SUBCONFED },
-	{ "blackhole", BGP_COMM_BLACKHOLE },
-};
-
-int
-conf_community_value(const char *s, uint32_t *v)
-{
-	unsigned long long hi, lo;
-	char buf[32], *colon;
-	size_t i;
-
-	for (i = 0; i < sizeof(well_known_comm) / sizeof(well_known_comm[0]);
-	    i++)
-		if (strcmp(s, well_known_comm[i].name) == 0) {
-			*v = well_known_comm[i].value;
-			return 0;
-		}
-	if (copy_short(buf, sizeof(buf), s) == -1 ||
-	    (colon = strchr(buf, ':')) == NULL)
-		return -1;
-	*colon = '\0';
-	if (parse_ulong(buf, &hi) == -1 || parse_ulong(colon + 1, &lo) == -1 ||
-	    hi > 65535 || lo > 65535)
-		return -1;
-	*v = (uint32_t)(hi << 16 | lo);
-	return 0;
-}
-
 static int
-parse_community(struct parser *P, struct conf_route *r)
+parse_community(struct conf_parser *P, struct conf_route *r)
 {
-	const struct conf_tok *t = expect_value(P, "community");
+	const struct conf_tok *t = conf_expect_value(P, "community");
 	uint32_t v = 0, *nc;
 
 	if (t == NULL)
 		return -1;
 	if (conf_community_value(t->s, &v) == -1)
 		goto bad;
-	if ((nc = grow(P, r->communities, r->ncommunities, sizeof(*nc),
+	if ((nc = conf_grow(P, r->communities, r->ncommunities, sizeof(*nc),
 	    t->line)) == NULL)
 		return -1;
 	r->communities = nc;
 	nc[r->ncommunities++] = v;
 	return 0;
 bad:
-	return perr(P, t->line, "community %s is invalid (ASN:VALUE with "
+	return conf_perr(P, t->line, "community %s is invalid (ASN:VALUE with "
 	    "each 0-65535, or no-export, no-advertise, no-export-subconfed, "
 	    "blackhole)", t->s);
 }
 
 static int
-parse_origin(struct parser *P, struct conf_route *r)
+parse_origin(struct conf_parser *P, struct conf_route *r)
 {
-	const struct conf_tok *t = expect_value(P, "origin");
+	const struct conf_tok *t = conf_expect_value(P, "origin");
 
 	if (t == NULL)
 		return -1;
@@ -322,14 +75,14 @@ parse_origin(struct parser *P, struct conf_route *r)
 	else if (strcmp(t->s, "incomplete") == 0)
 		r->origin = BGP_ORIGIN_INCOMPLETE;
 	else
-		return perr(P, t->line, "origin %s is invalid "
+		return conf_perr(P, t->line, "origin %s is invalid "
 		    "(igp, egp or incomplete)", t->s);
 	return 0;
 }
 
 /* One route attribute if the next word is one; 1 parsed, 0 not ours. */
 static int
-route_attr(struct parser *P, struct conf_route *r)
+route_attr(struct conf_parser *P, struct conf_route *r)
 {
 	const struct conf_tok *t = conf_lex_peek(P->lx);
 
@@ -338,7 +91,7 @@ route_attr(struct parser *P, struct conf_route *r)
 	if (strcmp(t->s, "med") == 0) {
 		conf_lex_next(P->lx);
 		r->has_med = true;
-		return get_u32(P, "med", 0, UINT32_MAX, &r->med) ? -1 : 1;
+		return conf_get_u32(P, "med", 0, UINT32_MAX, &r->med) ? -1 : 1;
 	}
 	if (strcmp(t->s, "community") == 0) {
 		conf_lex_next(P->lx);
@@ -350,10 +103,10 @@ route_attr(struct parser *P, struct conf_route *r)
 	}
 	if (strcmp(t->s, "next-hop") == 0) {
 		conf_lex_next(P->lx);
-		if (get_addr(P, "next-hop", &r->nexthop) == -1)
+		if (conf_get_addr(P, "next-hop", &r->nexthop) == -1)
 			return -1;
 		if (r->nexthop.af != r->prefix.af)
-			return perr(P, t->line, "next-hop is %s but route is "
+			return conf_perr(P, t->line, "next-hop is %s but route is "
 			    "%s; use a next hop of the same family",
 			    r->nexthop.af == AF_INET ? "IPv4" : "IPv6",
 			    r->prefix.af == AF_INET ? "IPv4" : "IPv6");
@@ -363,9 +116,9 @@ route_attr(struct parser *P, struct conf_route *r)
 }
 
 static int
-parse_route(struct parser *P, struct conf_ctx *c, int line)
+parse_route(struct conf_parser *P, struct conf_ctx *c, int line)
 {
-	const struct conf_tok *t = expect_value(P, "route");
+	const struct conf_tok *t = conf_expect_value(P, "route");
 	struct conf_route *r;
 	struct prefix p;
 	char buf[PREFIX_STRLEN];
@@ -375,17 +128,17 @@ parse_route(struct parser *P, struct conf_ctx *c, int line)
 	if (t == NULL)
 		return -1;
 	if (prefix_parse(t->s, &p, false) == -1 || strchr(t->s, '/') == NULL)
-		return perr(P, t->line, "route %s is not a prefix "
+		return conf_perr(P, t->line, "route %s is not a prefix "
 		    "(a.b.c.d/len or IPv6/len)", t->s);
 	if (prefix_parse(t->s, &p, true) == -1)
-		return perr(P, t->line, "route %s has host bits set; did you "
+		return conf_perr(P, t->line, "route %s has host bits set; did you "
 		    "mean %s?", t->s, prefix_ntop(&p, buf, sizeof(buf)));
 	for (i = 0; i < c->nroutes; i++)
 		if (prefix_cmp(&c->routes[i].prefix, &p) == 0)
-			return perr(P, t->line, "route %s is already defined "
+			return conf_perr(P, t->line, "route %s is already defined "
 			    "in context \"%s\" (line %d)", t->s, c->name,
 			    c->routes[i].line);
-	if ((r = grow(P, c->routes, c->nroutes, sizeof(*r), line)) == NULL)
+	if ((r = conf_grow(P, c->routes, c->nroutes, sizeof(*r), line)) == NULL)
 		return -1;
 	c->routes = r;
 	r = &c->routes[c->nroutes++];
@@ -402,11 +155,11 @@ parse_route(struct parser *P, struct conf_ctx *c, int line)
 		if (t->type == CTOK_RBRACE)
 			return 0;
 		if (t->type == CTOK_EOF)
-			return perr(P, t->line, "unexpected end of file: "
+			return conf_perr(P, t->line, "unexpected end of file: "
 			    "missing '}' for route at line %d", line);
 		if (t->type == CTOK_ERROR)
-			return perr(P, t->line, "%s", P->lx->err);
-		return perr(P, t->line, "unknown keyword '%s' in route "
+			return conf_perr(P, t->line, "%s", P->lx->err);
+		return conf_perr(P, t->line, "unknown keyword '%s' in route "
 		    "(med, community, origin, next-hop)", t->s);
 	}
 	while ((rc = route_attr(P, r)) == 1)
@@ -417,7 +170,7 @@ parse_route(struct parser *P, struct conf_ctx *c, int line)
 /* --- neighbor ---------------------------------------------------------- */
 
 static int
-nb_max_prefix(struct parser *P, struct conf_neighbor *n)
+nb_max_prefix(struct conf_parser *P, struct conf_neighbor *n)
 {
 	const struct conf_tok *t = conf_lex_peek(P->lx);
 	enum bgp_fam f = BGP_FAM_V4U;
@@ -428,11 +181,11 @@ nb_max_prefix(struct parser *P, struct conf_neighbor *n)
 		conf_lex_next(P->lx);
 		f = BGP_FAM_V6U;
 	}
-	return get_u32(P, "max-prefix", 1, UINT32_MAX, &n->max_prefix[f]);
+	return conf_get_u32(P, "max-prefix", 1, UINT32_MAX, &n->max_prefix[f]);
 }
 
 static int
-nb_families(struct parser *P, struct conf_neighbor *n, int line)
+nb_families(struct conf_parser *P, struct conf_neighbor *n, int line)
 {
 	const struct conf_tok *t;
 
@@ -450,23 +203,23 @@ nb_families(struct parser *P, struct conf_neighbor *n, int line)
 		conf_lex_next(P->lx);
 	}
 	if (n->fams == 0)
-		return perr(P, line, "families needs at least one of ipv4, "
+		return conf_perr(P, line, "families needs at least one of ipv4, "
 		    "ipv6");
 	return 0;
 }
 
 static int
-nb_shutdown(struct parser *P, struct conf_neighbor *n)
+nb_shutdown(struct conf_parser *P, struct conf_neighbor *n)
 {
 	n->shutdown = true;
 	if (conf_lex_peek(P->lx)->type != CTOK_STRING)
 		return 0;
-	return get_string(P, "shutdown", n->shutdown_msg,
+	return conf_get_string(P, "shutdown", n->shutdown_msg,
 	    sizeof(n->shutdown_msg), true);
 }
 
 static int
-nb_stmt(struct parser *P, struct conf_neighbor *n, const struct conf_tok *t)
+nb_stmt(struct conf_parser *P, struct conf_neighbor *n, const struct conf_tok *t)
 {
 	/* Own copy: reading the value replaces the lexer's token. */
 	struct conf_tok kw_copy = *t, *kw = &kw_copy;
@@ -474,26 +227,26 @@ nb_stmt(struct parser *P, struct conf_neighbor *n, const struct conf_tok *t)
 	bool yes = false;
 
 	if (strcmp(k, "remote-as") == 0)
-		return get_asn(P, k, &n->remote_as);
+		return conf_get_asn(P, k, &n->remote_as);
 	if (strcmp(k, "description") == 0)
-		return get_string(P, k, n->descr, sizeof(n->descr), true);
+		return conf_get_string(P, k, n->descr, sizeof(n->descr), true);
 	if (strcmp(k, "password") == 0)
-		return get_string(P, k, n->password, sizeof(n->password),
+		return conf_get_string(P, k, n->password, sizeof(n->password),
 		    false);
 	if (strcmp(k, "hold-time") == 0) {
-		if (get_u16(P, k, 0, 65535, &n->hold) == -1)
+		if (conf_get_u16(P, k, 0, 65535, &n->hold) == -1)
 			return -1;
 		if (n->hold != 0 && n->hold < BGP_MIN_HOLD)
-			return perr(P, kw->line, "hold-time %u is out of "
+			return conf_perr(P, kw->line, "hold-time %u is out of "
 			    "range (0 or 3-65535)", n->hold);
 		return 0;
 	}
 	if (strcmp(k, "keepalive") == 0)
-		return get_u16(P, k, 1, 21845, &n->keepalive);
+		return conf_get_u16(P, k, 1, 21845, &n->keepalive);
 	if (strcmp(k, "connect-retry") == 0)
-		return get_u16(P, k, 1, 65535, &n->connect_retry);
+		return conf_get_u16(P, k, 1, 65535, &n->connect_retry);
 	if (strcmp(k, "local-address") == 0)
-		return get_addr(P, k, &n->local_addr);
+		return conf_get_addr(P, k, &n->local_addr);
 	if (strcmp(k, "passive") == 0) {
 		n->passive = true;
 		return 0;
@@ -501,9 +254,9 @@ nb_stmt(struct parser *P, struct conf_neighbor *n, const struct conf_tok *t)
 	if (strcmp(k, "max-prefix") == 0)
 		return nb_max_prefix(P, n);
 	if (strcmp(k, "max-prefix-restart") == 0)
-		return get_u32(P, k, 1, 86400, &n->max_prefix_restart);
+		return conf_get_u32(P, k, 1, 86400, &n->max_prefix_restart);
 	if (strcmp(k, "ttl-security") == 0) {
-		if (get_yesno(P, k, &yes) == -1)
+		if (conf_get_yesno(P, k, &yes) == -1)
 			return -1;
 		n->ttl_security = yes ? CONF_YES : CONF_NO;
 		return 0;
@@ -513,56 +266,56 @@ nb_stmt(struct parser *P, struct conf_neighbor *n, const struct conf_tok *t)
 	if (strcmp(k, "shutdown") == 0)
 		return nb_shutdown(P, n);
 	if (strcmp(k, "port") == 0)
-		return get_u16(P, k, 1, 65535, &n->port);
+		return conf_get_u16(P, k, 1, 65535, &n->port);
 	{
 		int rc = conf_er_nb_stmt(P, n, kw);
 		if (rc != 1)
 			return rc;
 	}
-	return perr(P, kw->line, "unknown keyword '%s' in neighbor block", k);
+	return conf_perr(P, kw->line, "unknown keyword '%s' in neighbor block", k);
 }
 
 static int
-nb_check(struct parser *P, struct conf_neighbor *n, const char *a)
+nb_check(struct conf_parser *P, struct conf_neighbor *n, const char *a)
 {
 	char la[ADDR_STRLEN];
 
 	if (n->remote_as == 0)
-		return perr(P, n->line, "neighbor %s: remote-as is missing", a);
+		return conf_perr(P, n->line, "neighbor %s: remote-as is missing", a);
 	if (n->local_addr.af != 0 && n->local_addr.af != n->addr.af)
-		return perr(P, n->line, "neighbor %s: local-address %s is "
+		return conf_perr(P, n->line, "neighbor %s: local-address %s is "
 		    "%s but the neighbor is %s", a,
 		    addr_ntop(&n->local_addr, la, sizeof(la)),
 		    n->local_addr.af == AF_INET ? "IPv4" : "IPv6",
 		    n->addr.af == AF_INET ? "IPv4" : "IPv6");
 	if (n->keepalive != 0 && n->hold == 0)
-		return perr(P, n->line, "neighbor %s: keepalive %u is set but "
+		return conf_perr(P, n->line, "neighbor %s: keepalive %u is set but "
 		    "hold-time is 0 (no keepalives are sent)", a,
 		    n->keepalive);
 	if (conf_er_nb_check(P, n, a) == -1)
 		return -1;
 	if (n->keepalive != 0 && n->keepalive * 3u > n->hold)
-		return perr(P, n->line, "neighbor %s: keepalive %u is too "
+		return conf_perr(P, n->line, "neighbor %s: keepalive %u is too "
 		    "long for hold-time %u (at most hold-time / 3 = %u)", a,
 		    n->keepalive, n->hold, n->hold / 3);
 	return 0;
 }
 
 static int
-parse_neighbor(struct parser *P, struct conf_ctx *c, int line)
+parse_neighbor(struct conf_parser *P, struct conf_ctx *c, int line)
 {
 	const struct conf_tok *t;
 	struct conf_neighbor *n, *old;
 	struct addr a;
 	char as[ADDR_STRLEN];
 
-	if (get_addr(P, "neighbor", &a) == -1)
+	if (conf_get_addr(P, "neighbor", &a) == -1)
 		return -1;
 	addr_ntop(&a, as, sizeof(as));
 	if ((old = conf_neighbor_find(c, &a)) != NULL)
-		return perr(P, line, "neighbor %s is already defined in "
+		return conf_perr(P, line, "neighbor %s is already defined in "
 		    "context \"%s\" (line %d)", as, c->name, old->line);
-	if ((n = grow(P, c->neighbors, c->nneighbors, sizeof(*n), line)) ==
+	if ((n = conf_grow(P, c->neighbors, c->nneighbors, sizeof(*n), line)) ==
 	    NULL)
 		return -1;
 	c->neighbors = n;
@@ -575,19 +328,19 @@ parse_neighbor(struct parser *P, struct conf_ctx *c, int line)
 	n->max_prefix_restart = CONF_DEFAULT_MAXPFX_RESTART;
 	n->ttl_security = CONF_UNSET;
 	n->fams = BGP_FAM_BIT(BGP_FAM_V4U) | BGP_FAM_BIT(BGP_FAM_V6U);
-	if (expect_lbrace(P, "neighbor") == -1)
+	if (conf_expect_lbrace(P, "neighbor") == -1)
 		return -1;
 	for (;;) {
 		t = conf_lex_next(P->lx);
 		if (t->type == CTOK_RBRACE)
 			break;
 		if (t->type == CTOK_ERROR)
-			return perr(P, t->line, "%s", P->lx->err);
+			return conf_perr(P, t->line, "%s", P->lx->err);
 		if (t->type == CTOK_EOF)
-			return perr(P, t->line, "unexpected end of file: "
+			return conf_perr(P, t->line, "unexpected end of file: "
 			    "missing '}' for neighbor %s (line %d)", as, line);
 		if (t->type != CTOK_WORD)
-			return perr(P, t->line, "unexpected '%s' in neighbor "
+			return conf_perr(P, t->line, "unexpected '%s' in neighbor "
 			    "block", t->s);
 		if (nb_stmt(P, n, t) == -1)
 			return -1;
@@ -598,11 +351,11 @@ parse_neighbor(struct parser *P, struct conf_ctx *c, int line)
 /* --- context ----------------------------------------------------------- */
 
 static struct conf_ctx *
-ctx_add(struct parser *P, const char *name, int line)
+ctx_add(struct conf_parser *P, const char *name, int line)
 {
 	struct conf_ctx *c;
 
-	if ((c = grow(P, P->conf->ctxs, P->conf->nctxs, sizeof(*c), line)) ==
+	if ((c = conf_grow(P, P->conf->ctxs, P->conf->nctxs, sizeof(*c), line)) ==
 	    NULL)
 		return NULL;
 	P->conf->ctxs = c;
@@ -613,13 +366,13 @@ ctx_add(struct parser *P, const char *name, int line)
 }
 
 static int
-ctx_stmt(struct parser *P, struct conf_ctx *c, const struct conf_tok *t)
+ctx_stmt(struct conf_parser *P, struct conf_ctx *c, const struct conf_tok *t)
 {
 	struct conf_tok kw_copy = *t, *kw = &kw_copy;
 	int line = kw->line;
 
 	if (strcmp(kw->s, "local-as") == 0)
-		return get_asn(P, "local-as", &c->local_as);
+		return conf_get_asn(P, "local-as", &c->local_as);
 	if (strcmp(kw->s, "route") == 0)
 		return parse_route(P, c, line);
 	if (strcmp(kw->s, "neighbor") == 0 || strcmp(kw->s, "neighbour") == 0)
@@ -629,40 +382,40 @@ ctx_stmt(struct parser *P, struct conf_ctx *c, const struct conf_tok *t)
 		if (rc != 1)
 			return rc;
 	}
-	return perr(P, line, "unknown keyword '%s' in context \"%s\" "
+	return conf_perr(P, line, "unknown keyword '%s' in context \"%s\" "
 	    "(local-as, route, neighbor, kernel-table)", kw->s, c->name);
 }
 
 static int
-parse_context(struct parser *P, int line)
+parse_context(struct conf_parser *P, int line)
 {
-	const struct conf_tok *t = expect_value(P, "context");
+	const struct conf_tok *t = conf_expect_value(P, "context");
 	struct conf_ctx *c;
 
 	if (t == NULL)
 		return -1;
 	if (!name_ok(t->s))
-		return perr(P, t->line, "context name \"%s\" is invalid "
+		return conf_perr(P, t->line, "context name \"%s\" is invalid "
 		    "(1-63 characters of A-Z a-z 0-9 . _ -)", t->s);
 	if ((c = conf_ctx_find(P->conf, t->s)) != NULL)
-		return perr(P, t->line, "context \"%s\" is already defined "
+		return conf_perr(P, t->line, "context \"%s\" is already defined "
 		    "(line %d)", t->s, c->line);
 	if ((c = ctx_add(P, t->s, line)) == NULL)
 		return -1;
-	if (expect_lbrace(P, "context") == -1)
+	if (conf_expect_lbrace(P, "context") == -1)
 		return -1;
 	for (;;) {
 		t = conf_lex_next(P->lx);
 		if (t->type == CTOK_RBRACE)
 			return 0;
 		if (t->type == CTOK_ERROR)
-			return perr(P, t->line, "%s", P->lx->err);
+			return conf_perr(P, t->line, "%s", P->lx->err);
 		if (t->type == CTOK_EOF)
-			return perr(P, t->line, "unexpected end of file: "
+			return conf_perr(P, t->line, "unexpected end of file: "
 			    "missing '}' for context \"%s\" (line %d)",
 			    c->name, line);
 		if (t->type != CTOK_WORD)
-			return perr(P, t->line, "unexpected '%s' in context "
+			return conf_perr(P, t->line, "unexpected '%s' in context "
 			    "\"%s\"", t->s, c->name);
 		if (ctx_stmt(P, c, t) == -1)
 			return -1;
@@ -672,46 +425,46 @@ parse_context(struct parser *P, int line)
 /* --- top level --------------------------------------------------------- */
 
 static int
-parse_router_id(struct parser *P)
+parse_router_id(struct conf_parser *P)
 {
-	const struct conf_tok *t = expect_value(P, "router-id");
+	const struct conf_tok *t = conf_expect_value(P, "router-id");
 	struct addr a;
 
 	if (t == NULL)
 		return -1;
 	if (addr_parse(t->s, &a) == -1 || a.af != AF_INET)
-		return perr(P, t->line, "router-id %s is invalid (an IPv4 "
+		return conf_perr(P, t->line, "router-id %s is invalid (an IPv4 "
 		    "address, e.g. 192.0.2.1)", t->s);
 	P->conf->router_id = (uint32_t)a.b[0] << 24 | (uint32_t)a.b[1] << 16 |
 	    (uint32_t)a.b[2] << 8 | a.b[3];
 	if (P->conf->router_id == 0)
-		return perr(P, t->line, "router-id %s is not allowed (it must "
+		return conf_perr(P, t->line, "router-id %s is not allowed (it must "
 		    "not be 0.0.0.0)", t->s);
 	return 0;
 }
 
 static int
-parse_listen(struct parser *P, int line)
+parse_listen(struct conf_parser *P, int line)
 {
 	struct conf_listen l = { .port = BGP_PORT }, *nl;
 	const struct conf_tok *t;
 	char as[ADDR_STRLEN];
 	size_t i;
 
-	if (get_addr(P, "listen", &l.addr) == -1)
+	if (conf_get_addr(P, "listen", &l.addr) == -1)
 		return -1;
 	t = conf_lex_peek(P->lx);
 	if (t->type == CTOK_WORD && strcmp(t->s, "port") == 0) {
 		conf_lex_next(P->lx);
-		if (get_u16(P, "port", 1, 65535, &l.port) == -1)
+		if (conf_get_u16(P, "port", 1, 65535, &l.port) == -1)
 			return -1;
 	}
 	for (i = 0; i < P->conf->nlistens; i++)
 		if (addr_cmp(&P->conf->listens[i].addr, &l.addr) == 0 &&
 		    P->conf->listens[i].port == l.port)
-			return perr(P, line, "listen %s port %u is given twice",
+			return conf_perr(P, line, "listen %s port %u is given twice",
 			    addr_ntop(&l.addr, as, sizeof(as)), l.port);
-	if ((nl = grow(P, P->conf->listens, P->conf->nlistens, sizeof(*nl),
+	if ((nl = conf_grow(P, P->conf->listens, P->conf->nlistens, sizeof(*nl),
 	    line)) == NULL)
 		return -1;
 	P->conf->listens = nl;
@@ -719,11 +472,11 @@ parse_listen(struct parser *P, int line)
 	return 0;
 }
 
-static int	parse_include(struct parser *, int);
+static int	parse_include(struct conf_parser *, int);
 
 /* Neighbours and routes outside a context go to context "default". */
 static struct conf_ctx *
-default_ctx(struct parser *P, int line)
+default_ctx(struct conf_parser *P, int line)
 {
 	struct conf_ctx *c = conf_ctx_find(P->conf, "default");
 
@@ -731,7 +484,7 @@ default_ctx(struct parser *P, int line)
 }
 
 static int
-top_stmt(struct parser *P, const struct conf_tok *t)
+top_stmt(struct conf_parser *P, const struct conf_tok *t)
 {
 	struct conf_tok kw_copy = *t, *kw = &kw_copy;
 	int line = kw->line;
@@ -740,11 +493,11 @@ top_stmt(struct parser *P, const struct conf_tok *t)
 	if (strcmp(kw->s, "router-id") == 0)
 		return parse_router_id(P);
 	if (strcmp(kw->s, "as") == 0)
-		return get_asn(P, "as", &P->conf->as);
+		return conf_get_asn(P, "as", &P->conf->as);
 	if (strcmp(kw->s, "listen") == 0)
 		return parse_listen(P, line);
 	if (strcmp(kw->s, "control") == 0)
-		return get_string(P, "control", P->conf->control,
+		return conf_get_string(P, "control", P->conf->control,
 		    sizeof(P->conf->control), false);
 	if (strcmp(kw->s, "context") == 0)
 		return parse_context(P, line);
@@ -756,12 +509,12 @@ top_stmt(struct parser *P, const struct conf_tok *t)
 			return -1;
 		return ctx_stmt(P, c, kw);
 	}
-	return perr(P, line, "unknown keyword '%s' (router-id, as, listen, "
+	return conf_perr(P, line, "unknown keyword '%s' (router-id, as, listen, "
 	    "control, context, include)", kw->s);
 }
 
 static int
-parse_stmts(struct parser *P)
+parse_stmts(struct conf_parser *P)
 {
 	const struct conf_tok *t;
 
@@ -770,9 +523,9 @@ parse_stmts(struct parser *P)
 		if (t->type == CTOK_EOF)
 			return 0;
 		if (t->type == CTOK_ERROR)
-			return perr(P, t->line, "%s", P->lx->err);
+			return conf_perr(P, t->line, "%s", P->lx->err);
 		if (t->type != CTOK_WORD)
-			return perr(P, t->line, "unexpected '%s'", t->s);
+			return conf_perr(P, t->line, "unexpected '%s'", t->s);
 		if (top_stmt(P, t) == -1)
 			return -1;
 	}
@@ -813,7 +566,7 @@ read_file(const char *path, size_t *len, char *err, size_t errlen)
 }
 
 static int
-parse_text(struct parser *P, const char *name, const char *text, size_t len)
+parse_text(struct conf_parser *P, const char *name, const char *text, size_t len)
 {
 	struct conf_lexer lx, *saved = P->lx;
 	int rc;
@@ -826,9 +579,9 @@ parse_text(struct parser *P, const char *name, const char *text, size_t len)
 }
 
 static int
-parse_include(struct parser *P, int line)
+parse_include(struct conf_parser *P, int line)
 {
-	const struct conf_tok *t = expect_value(P, "include");
+	const struct conf_tok *t = conf_expect_value(P, "include");
 	char path[PATH_MAX], dir[PATH_MAX], *text;
 	size_t len;
 	int rc;
@@ -836,7 +589,7 @@ parse_include(struct parser *P, int line)
 	if (t == NULL)
 		return -1;
 	if (P->depth >= CONF_MAX_INCLUDE)
-		return perr(P, line, "include \"%s\" nests too deep "
+		return conf_perr(P, line, "include \"%s\" nests too deep "
 		    "(at most %d levels)", t->s, CONF_MAX_INCLUDE);
 	if (t->s[0] == '/')
 		snprintf(path, sizeof(path), "%s", t->s);
@@ -848,7 +601,7 @@ parse_include(struct parser *P, int line)
 		char why[CONF_ERR_MAX];
 
 		snprintf(why, sizeof(why), "%s", P->err);
-		return perr(P, line, "include: %s", why);
+		return conf_perr(P, line, "include: %s", why);
 	}
 	P->depth++;
 	rc = parse_text(P, path, text, len);
@@ -858,13 +611,13 @@ parse_include(struct parser *P, int line)
 }
 
 static int
-conf_finish(struct parser *P, int line)
+conf_finish(struct conf_parser *P, int line)
 {
 	if (P->conf->router_id == 0)
-		return perr(P, line, "router-id is missing (add e.g. "
+		return conf_perr(P, line, "router-id is missing (add e.g. "
 		    "'router-id 192.0.2.1')");
 	if (P->conf->as == 0)
-		return perr(P, line, "as is missing (add e.g. 'as 65000')");
+		return conf_perr(P, line, "as is missing (add e.g. 'as 65000')");
 	if (P->conf->control[0] == '\0')
 		snprintf(P->conf->control, sizeof(P->conf->control), "%s",
 		    CONF_DEFAULT_CONTROL);
@@ -875,7 +628,7 @@ int
 conf_parse_string(const char *name, const char *text, struct xr_conf **out,
     char *err, size_t errlen)
 {
-	struct parser P = { .err = err, .errlen = errlen };
+	struct conf_parser P = { .err = err, .errlen = errlen };
 	struct conf_lexer lx;
 
 	*out = NULL;

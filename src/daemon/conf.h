@@ -72,12 +72,18 @@ struct conf_neighbor {
 };
 
 #define CONF_KTABLE_NONE	0	/* routes stay out of the kernel */
+#define CONF_MAX_INGRESS	8	/* ingress interfaces per context */
+#define CONF_IFNAMSIZ		16
 #define CONF_KTABLE_MAIN	254	/* RT_TABLE_MAIN */
 
 struct conf_ctx {
 	char			 name[CONF_NAME_MAX];
 	uint32_t		 local_as;	/* 0: the global 'as' */
 	uint32_t		 kernel_table;	/* CONF_KTABLE_NONE or a table id */
+	/* Packets arriving on these interfaces use kernel_table (ip rule
+	 * iif IF lookup TABLE), so overlapping customer spaces stay apart. */
+	char			 ingress[CONF_MAX_INGRESS][CONF_IFNAMSIZ];
+	size_t			 ningress;
 	struct conf_route	*routes;
 	size_t			 nroutes;
 	struct conf_neighbor	*neighbors;

@@ -14,7 +14,7 @@
 #include "daemon/conf.h"
 #include "daemon/conf_lex.h"
 
-struct parser {
+struct conf_parser {
 	struct xr_conf		*conf;
 	struct conf_lexer	*lx;
 	char			*err;
@@ -23,31 +23,32 @@ struct parser {
 	int			 depth;		/* include nesting */
 };
 
-int	perr(struct parser *, int line, const char *fmt, ...)
+int	conf_perr(struct conf_parser *, int line, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
-const struct conf_tok *expect_value(struct parser *, const char *after);
-int	expect_lbrace(struct parser *, const char *what);
-int	parse_ulong(const char *, unsigned long long *);
-int	copy_short(char *buf, size_t size, const char *s);
-int	get_u32(struct parser *, const char *kw, uint32_t lo, uint32_t hi,
+const struct conf_tok *conf_expect_value(struct conf_parser *, const char *after);
+int	conf_expect_lbrace(struct conf_parser *, const char *what);
+int	conf_parse_ulong(const char *, unsigned long long *);
+int	conf_copy_short(char *buf, size_t size, const char *s);
+int	conf_get_u32(struct conf_parser *, const char *kw, uint32_t lo, uint32_t hi,
 	    uint32_t *out);
-int	get_u16(struct parser *, const char *kw, uint16_t lo, uint16_t hi,
+int	conf_get_u16(struct conf_parser *, const char *kw, uint16_t lo, uint16_t hi,
 	    uint16_t *out);
-int	get_asn(struct parser *, const char *kw, uint32_t *out);
-int	get_addr(struct parser *, const char *kw, struct addr *);
-int	get_string(struct parser *, const char *kw, char *dst, size_t max,
+int	conf_get_asn(struct conf_parser *, const char *kw, uint32_t *out);
+int	conf_get_addr(struct conf_parser *, const char *kw, struct addr *);
+int	conf_get_string(struct conf_parser *, const char *kw, char *dst, size_t max,
 	    bool empty_ok);
-int	get_yesno(struct parser *, const char *kw, bool *);
-void	*grow(struct parser *, void *arr, size_t n, size_t size, int line);
+int	conf_get_yesno(struct conf_parser *, const char *kw, bool *);
+void	*conf_grow(struct conf_parser *, void *arr, size_t n, size_t size, int line);
 
 /* conf_er.c: neighbor statements for ExpressRoute policy and BFD.
  * Returns 1 if 'kw' is not one of them, else 0 or -1. */
-int	conf_er_nb_stmt(struct parser *, struct conf_neighbor *,
+int	conf_er_nb_stmt(struct conf_parser *, struct conf_neighbor *,
 	    const struct conf_tok *kw);
-int	conf_er_nb_check(struct parser *, struct conf_neighbor *,
+int	conf_er_nb_check(struct conf_parser *, struct conf_neighbor *,
 	    const char *addr);
-/* Context statements (kernel-table). Same return convention. */
-int	conf_er_ctx_stmt(struct parser *, struct conf_ctx *,
+/* Context statements (kernel-table, ingress-interface); same return
+ * convention. */
+int	conf_er_ctx_stmt(struct conf_parser *, struct conf_ctx *,
 	    const struct conf_tok *kw);
 /* Parse "ASN:VALUE" or a well-known name; -1 if neither. */
 int	conf_community_value(const char *, uint32_t *);

@@ -9,6 +9,7 @@
  * configuration (an invalid file leaves the running state alone).
  */
 #include <getopt.h>
+#include <grp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "daemon/xrd.h"
 #include "lib/hash.h"
 #include "lib/log.h"
+#include "reconcile/reconcile.h"
 
 #define XR_VERSION	"0.1.0"
 #define EX_USAGE	64
@@ -33,8 +35,12 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: xrouted [-dnv] [-f FILE] [-s SOCKET] [-u USER] "
+	    "usage: xrouted [-dnv] [-f FILE] [-s SOCKET] [-u USER [-g GROUP]] "
 	    "[--role edge|gateway|api] [--version]\n"
+	    "       xrouted --role edge --db FILE --path primary|secondary\n"
+	    "               --peering-location LOC [--router-id A]\n"
+	    "               [--interface-map VLAN=IF[,...]] [--data DIR] "
+	    "[-dv] [-s SOCKET]\n"
 	    "  -d          stay in the foreground and log to stderr\n"
 	    "  -n          check the configuration and exit (0 ok, 78 error)\n"
 	    "  -f FILE     configuration file (default %s)\n"
@@ -42,11 +48,57 @@ usage(FILE *f)
 	    "else %s)\n"
 	    "  -u USER     after binding, run as USER (CAP_NET_ADMIN and\n"
 	    "              CAP_NET_BIND_SERVICE kept)\n"
+	    "  -g GROUP    with -u: run as GROUP instead of USER's primary "
+	    "group\n"
 	    "  -v          verbose: log debug messages\n"
 	    "  --role R    edge (default), gateway, or api\n"
 	    "  --version   print the version and exit\n"
+	    "  --db FILE   edge: desired state from the store, not a file\n"
+	    "  --path P    edge: device path served, primary or secondary\n"
+	    "  --peering-location LOC  edge: circuits served\n"
+	    "  --router-id A           edge: BGP identifier\n"
+	    "  --interface-map VLAN=IF  edge: interface of a peering VLAN\n"
+	    "  --data DIR  catalogue data (regional communities)\n"
 	    "See xrouted.conf(5) and xrctl(8).\n",
 	    CONF_DEFAULT_FILE, CONF_DEFAULT_CONTROL);
+}
+
+static int
+parse_router_id(const char *s, uint32_t *id)
+{
+	struct addr a;
+
+	if (addr_parse(s, &a) == -1 || a.af != AF_INET ||
+	    (a.b[0] | a.b[1] | a.b[2] | a.b[3]) == 0) {
+		fprintf(stderr, "xrouted: --router-id '%s' is not a non-zero "
+		    "IPv4 address\n", s);
+		return -1;
+	}
+	*id = (uint32_t)a.b[0] << 24 | (uint32_t)a.b[1] << 16 |
+	    (uint32_t)a.b[2] << 8 | a.b[3];
+	return 0;
+}
+
+/* --db: the edge follows the store instead of a file. */
+static int
+check_store_opts(const char *role, const struct rc_opts *o, bool have_path,
+    bool have_file)
+{
+	const char *why = NULL;
+
+	if (strcmp(role, "edge") != 0)
+		why = "--db is only for --role edge (the gateway role does not "
+		    "read the store yet)";
+	else if (have_file)
+		why = "-f and --db exclude each other";
+	else if (!have_path)
+		why = "--db needs --path primary|secondary";
+	else if (o->location == NULL || *o->location == '\0')
+		why = "--db needs --peering-location (e.g. \"Silicon Valley\")";
+	if (why == NULL)
+		return 0;
+	fprintf(stderr, "xrouted: %s\n", why);
+	return -1;
 }
 
 /* --role api hands the whole command line to the API role. */
@@ -73,38 +125,62 @@ on_stop(struct ev_loop *loop, int sig, void *arg)
 	ev_break(loop);
 }
 
+static struct rc *the_rc;	/* --db: the reconciler, else NULL */
+
 static void
 on_hup(struct ev_loop *loop, int sig, void *arg)
 {
 	char err[CONF_ERR_MAX];
 
+	if (the_rc != NULL) {
+		log_info("SIGHUP: re-reading the store");
+		rc_kick(the_rc);
+		return;
+	}
 	log_info("SIGHUP: reloading the configuration");
 	xrd_reload(arg, err, sizeof(err));
 }
 
-/* Hand the control socket to 'user', then become it. */
+/*
+ * Hand the control socket to 'user' (and 'group'), then become them, as
+ * BIRD does with -u/-g: the listeners and the control socket are already
+ * bound, so only CAP_NET_ADMIN and CAP_NET_BIND_SERVICE are kept.
+ */
 static int
-drop_to(struct xrd *x, const char *user)
+drop_to(struct xrd *x, const char *user, const char *group)
 {
 	char err[256];
 	struct passwd *pw;
+	struct group *gr;
+	gid_t gid;
 
 	if ((pw = getpwnam(user)) == NULL) {
 		log_err("-u %s: no such user", user);
 		return -1;
 	}
-	if (chown(x->ctl_path, pw->pw_uid, pw->pw_gid) == -1)
+	gid = pw->pw_gid;
+	if (group != NULL) {
+		if ((gr = getgrnam(group)) == NULL) {
+			log_err("-g %s: no such group", group);
+			return -1;
+		}
+		gid = gr->gr_gid;
+	}
+	if (chown(x->ctl_path, pw->pw_uid, gid) == -1)
 		log_warn("chown %s: %m", x->ctl_path);
-	if (priv_drop(user, NULL, PRIV_KEEP_DEFAULT, err, sizeof(err)) == -1) {
+	if (priv_drop(user, group, PRIV_KEEP_DEFAULT, err, sizeof(err)) == -1) {
 		log_err("-u %s: %s", user, err);
 		return -1;
 	}
-	log_info("running as %s", user);
+	log_info("running as user %s, group %s (uid %u, gid %u), capabilities "
+	    "%#llx", user, group ? group : "(primary)", (unsigned)getuid(),
+	    (unsigned)getgid(), (unsigned long long)priv_cap_effective());
 	return 0;
 }
 
 static int
-run(struct xrd *x, struct xr_conf *conf, bool foreground, const char *user)
+run(struct xrd *x, struct xr_conf *conf, bool foreground, const char *user,
+    const char *group)
 {
 	char err[CONF_ERR_MAX];
 
@@ -120,10 +196,12 @@ run(struct xrd *x, struct xr_conf *conf, bool foreground, const char *user)
 		xrd_stop(x, "");
 		return EX_OSERR;
 	}
-	if (user != NULL && drop_to(x, user) == -1) {
+	if (user != NULL && drop_to(x, user, group) == -1) {
 		xrd_stop(x, "");
 		return EX_OSERR;
 	}
+	if (the_rc != NULL)
+		rc_attach(the_rc, x);
 	signal(SIGPIPE, SIG_IGN);
 	if (ev_signal(x->loop, SIGTERM, on_stop, x) == -1 ||
 	    ev_signal(x->loop, SIGINT, on_stop, x) == -1 ||
@@ -138,6 +216,8 @@ run(struct xrd *x, struct xr_conf *conf, bool foreground, const char *user)
 	    conf->router_id & 0xff, conf->as, x->ctl_path);
 	ev_run(x->loop);
 	xrd_stop(x, "xrouted shutting down");
+	rc_free(the_rc);
+	the_rc = NULL;
 	log_info("stopped");
 	return 0;
 }
@@ -149,12 +229,21 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "role", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "db", required_argument, NULL, 'D' },
+		{ "path", required_argument, NULL, 'P' },
+		{ "peering-location", required_argument, NULL, 'L' },
+		{ "router-id", required_argument, NULL, 'I' },
+		{ "interface-map", required_argument, NULL, 'M' },
+		{ "data", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct xrd x;
 	struct xr_conf *conf;
+	struct rc_opts ro;
+	bool have_path = false, have_file = false, foreground_done = false;
 	const char *role = find_role(argc, argv);
 	const char *file = CONF_DEFAULT_FILE, *user = NULL;
+	const char *group = NULL;
 	char err[CONF_ERR_MAX];
 	bool foreground = false, check = false;
 	int ch, verbose = 0;
@@ -167,7 +256,8 @@ main(int argc, char **argv)
 		return api_role_main(argc, argv);
 	}
 	memset(&x, 0, sizeof(x));
-	while ((ch = getopt_long(argc, argv, "dnf:s:u:vh", longopts, NULL)) != -1) {
+	memset(&ro, 0, sizeof(ro));
+	while ((ch = getopt_long(argc, argv, "dnf:s:u:g:vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
 			foreground = true;
@@ -177,6 +267,34 @@ main(int argc, char **argv)
 			break;
 		case 'f':
 			file = optarg;
+			have_file = true;
+			break;
+		case 'D':
+			ro.db = optarg;
+			break;
+		case 'P':
+			if (rc_path_parse(optarg, &ro.path) == -1) {
+				fprintf(stderr, "xrouted: --path '%s' is not "
+				    "one of: primary, secondary\n", optarg);
+				return EX_USAGE;
+			}
+			have_path = true;
+			break;
+		case 'L':
+			ro.location = optarg;
+			break;
+		case 'I':
+			if (parse_router_id(optarg, &ro.router_id) == -1)
+				return EX_USAGE;
+			break;
+		case 'M':
+			if (rc_ifmap_parse(optarg, &ro, err, sizeof(err))) {
+				fprintf(stderr, "xrouted: %s\n", err);
+				return EX_USAGE;
+			}
+			break;
+		case 'A':
+			ro.data = optarg;
 			break;
 		case 's':
 			snprintf(x.ctl_path, sizeof(x.ctl_path), "%s", optarg);
@@ -184,6 +302,9 @@ main(int argc, char **argv)
 			break;
 		case 'u':
 			user = optarg;
+			break;
+		case 'g':
+			group = optarg;
 			break;
 		case 'v':
 			verbose++;
@@ -209,23 +330,54 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE;
 	}
+	if (group != NULL && user == NULL) {
+		fprintf(stderr, "xrouted: -g %s needs -u USER\n", group);
+		usage(stderr);
+		return EX_USAGE;
+	}
 	if (strcmp(role, "edge") != 0 && strcmp(role, "gateway") != 0) {
 		fprintf(stderr, "xrouted: unknown role '%s' (edge, gateway or "
 		    "api)\n", role);
 		return EX_USAGE;
 	}
-	if (conf_parse_file(file, &conf, err, sizeof(err)) == -1) {
+	if (ro.db == NULL && (have_path || ro.location != NULL ||
+	    ro.nifmap > 0 || ro.router_id != 0 || ro.data != NULL)) {
+		fprintf(stderr, "xrouted: --path, --peering-location, "
+		    "--router-id, --interface-map and --data need --db\n");
+		return EX_USAGE;
+	}
+	if (ro.db != NULL) {
+		if (check_store_opts(role, &ro, have_path, have_file) == -1)
+			return EX_USAGE;
+		/* the store starts a thread: detach before opening it */
+		if (!foreground && !check && daemon(0, 0) == -1) {
+			perror("xrouted: daemon");
+			return EX_OSERR;
+		}
+		log_init("xrouted", foreground || check, verbose ?
+		    LOG_LVL_DEBUG : LOG_LVL_INFO);
+		if (!check)
+			foreground_done = true;
+		if ((the_rc = rc_new(&ro, err, sizeof(err))) == NULL ||
+		    (conf = rc_initial(the_rc, err, sizeof(err))) == NULL) {
+			log_err("%s", err);
+			rc_free(the_rc);
+			return EX_CONFIG;
+		}
+		file = ro.db;
+	} else if (conf_parse_file(file, &conf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
 		return EX_CONFIG;
 	}
 	if (check) {
 		printf("%s: configuration OK\n", file);
 		conf_free(conf);
+		rc_free(the_rc);
 		return 0;
 	}
 	x.role = role;
-	snprintf(x.conf_path, sizeof(x.conf_path), "%s", file);
+	snprintf(x.conf_path, sizeof(x.conf_path), "%s", ro.db ? "" : file);
 	log_init("xrouted", foreground, verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	hash_init();
-	return run(&x, conf, foreground, user);
+	return run(&x, conf, foreground || foreground_done, user, group);
 }

@@ -106,6 +106,52 @@ fib_start(struct xrd *x, const struct xr_conf *conf, char *err,
 	return 0;
 }
 
+#define XRD_RULE_PRIO	1000	/* ip rule priority of our iif rules */
+
+/* Add (or remove) the iif rules of 'c' that 'other' (NULL: none) lacks. */
+static void
+rules_each(struct xrd *x, const struct conf_ctx *c,
+    const struct conf_ctx *other, bool add)
+{
+	size_t i, j;
+	bool both;
+
+	if (c->kernel_table == CONF_KTABLE_NONE ||
+	    c->kernel_table == CONF_KTABLE_MAIN)
+		return;
+	for (i = 0; i < c->ningress; i++) {
+		both = false;
+		for (j = 0; other != NULL && j < other->ningress; j++)
+			if (other->kernel_table == c->kernel_table &&
+			    strcmp(other->ingress[j], c->ingress[i]) == 0)
+				both = true;
+		if (both)
+			continue;
+		if (add)
+			fib_rule_set(x->fib, c->kernel_table, c->ingress[i],
+			    XRD_RULE_PRIO);
+		else
+			fib_rule_del(x->fib, c->kernel_table, c->ingress[i],
+			    XRD_RULE_PRIO);
+	}
+}
+
+/* Add the ingress rules 'nw' has and remove those only 'old' had. */
+static void
+rules_sync(struct xrd *x, const struct xr_conf *old, const struct xr_conf *nw)
+{
+	size_t i;
+
+	if (x->fib == NULL)
+		return;
+	for (i = 0; old != NULL && i < old->nctxs; i++)
+		rules_each(x, &old->ctxs[i], conf_ctx_find(nw,
+		    old->ctxs[i].name), false);
+	for (i = 0; i < nw->nctxs; i++)
+		rules_each(x, &nw->ctxs[i], old ? conf_ctx_find(old,
+		    nw->ctxs[i].name) : NULL, true);
+}
+
 /* Hook (or unhook) every context to the kernel as its kernel-table says. */
 static void
 fib_bind(struct xrd *x, const struct xr_conf *conf)
@@ -315,6 +361,7 @@ xrd_start(struct xrd *x, struct xr_conf *conf, char *err, size_t errlen)
 	x->conf = conf;
 	apply_new(x, NULL, conf);
 	fib_bind(x, conf);
+	rules_sync(x, NULL, conf);
 	return 0;
 }
 
@@ -347,6 +394,7 @@ xrd_apply(struct xrd *x, struct xr_conf *nw, char *err, size_t errlen)
 	remove_old(x, old, nw);
 	apply_new(x, old, nw);
 	fib_bind(x, nw);
+	rules_sync(x, old, nw);
 	conf_free(old);
 	return 0;
 }

@@ -22,6 +22,10 @@
 
 #define ER_API_VERSION		"2025-07-01"
 #define ER_MAX_BODY		(256 * 1024)
+/* Observed session state an edge writes per peering and device path
+ * (id "<peering id>/status/primary|secondary"); GET on the peering
+ * shows it as properties.primaryStatus / secondaryStatus. */
+#define ER_PEERING_STATUS_TYPE	"xroute/peeringStatus"
 
 enum er_role { ER_ROLE_NONE, ER_ROLE_TENANT, ER_ROLE_PROVIDER, ER_ROLE_ADMIN };
 

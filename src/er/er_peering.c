@@ -84,6 +84,10 @@ static const struct er_field peering_props[] = {
 	  "MicrosoftPeering only" },
 	{ "ipv6PeeringConfig", FT_OBJ, 0, 0, 0, NULL, v6_fields, NULL },
 	{ "stats", FT_OBJ, ERF_RO, 0, 0, NULL, NULL, NULL },
+	{ "primaryStatus", FT_OBJ, ERF_RO, 0, 0, NULL, NULL,
+	  "BGP session on the primary path, as its edge reports it" },
+	{ "secondaryStatus", FT_OBJ, ERF_RO, 0, 0, NULL, NULL,
+	  "BGP session on the secondary path, as its edge reports it" },
 	{ "lastModifiedBy", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
 	{ "gatewayManagerEtag", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
 	{ "connections", FT_ARR, ERF_RO, 0, 0, NULL, &ro_elem, NULL },
@@ -451,6 +455,42 @@ peering_idx(json_t *doc)
 	return b;
 }
 
+/* Live session state the edges write (ER_PEERING_STATUS_TYPE records):
+ * shown per path, with the uptime computed now. */
+static void
+peering_render(struct er_ctx *ctx, json_t *doc)
+{
+	static const char *const paths[] = { "primary", "secondary" };
+	json_t *pr = json_object_get(doc, "properties"), *st;
+	const char *id = er_jstr(doc, "id");
+	struct store_rec r;
+	char sid[ER_ID_MAX + 32], key[32], iso[32];
+	int64_t since;
+
+	for (int i = 0; i < 2 && pr != NULL && id != NULL; i++) {
+		snprintf(sid, sizeof(sid), "%s/status/%s", id, paths[i]);
+		if (store_get(ctx->st, sid, &r) != STORE_OK)
+			continue;
+		st = json_loads(r.doc, 0, NULL);
+		store_rec_free(&r);
+		if (!json_is_object(st)) {
+			json_decref(st);
+			continue;
+		}
+		since = er_jint(st, "upSinceMs", 0);
+		if (since > 0) {
+			er_time_iso(since, iso);
+			json_object_set_new(st, "upSince", json_string(iso));
+			json_object_set_new(st, "uptimeSeconds", json_integer(
+			    ctx->now_ms > since ? (ctx->now_ms - since) / 1000 :
+			    0));
+		}
+		json_object_del(st, "upSinceMs");
+		snprintf(key, sizeof(key), "%sStatus", paths[i]);
+		json_object_set_new(pr, key, st);
+	}
+}
+
 const struct er_rtype er_rt_peering = {
 	.seg = "peerings",
 	.type = "Microsoft.Network/expressRouteCircuits/peerings",
@@ -459,6 +499,7 @@ const struct er_rtype er_rt_peering = {
 	.flags = RT_LRO,
 	.put = peering_put,
 	.complete = peering_complete,
+	.render = peering_render,
 	.absent = peering_absent,
 	.action = peering_action,
 	.idx = peering_idx,

@@ -451,7 +451,7 @@ rib_attr_fini(struct rib *r)
 	uint32_t i;
 	struct rib_attrs *a;
 
-	for (i = 1; i < r->attr_hwm; i++) {
+	for (i = 1; r->attr_by_id != NULL && i < r->attr_hwm; i++) {
 		a = r->attr_by_id[i];
 		if (((uintptr_t)a & 1) != 0)
 			continue;

@@ -167,7 +167,8 @@ rib_src_free_all(struct rib *r)
 {
 	uint32_t i;
 
-	for (i = 0; i < r->src_hwm; i++) {
+	/* src_hwm starts at 1 (id 0 is reserved) before any array exists */
+	for (i = 0; r->srcs != NULL && i < r->src_hwm; i++) {
 		if (r->srcs[i] == NULL)
 			continue;
 		if (r->loop != NULL)

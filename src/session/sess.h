@@ -155,6 +155,8 @@ void		 sess_mgr_set_bfd(struct sess_mgr *, struct bfd *);
 void		 sess_mgr_free(struct sess_mgr *);
 void		 sess_mgr_set_router_id(struct sess_mgr *, uint32_t);
 uint32_t	 sess_mgr_router_id(const struct sess_mgr *);
+/* Connections closed at accept: the source is no configured neighbour. */
+uint64_t	 sess_mgr_refused(const struct sess_mgr *);
 /* Open a listening socket; -1 with a message in err. */
 int		 sess_mgr_listen(struct sess_mgr *, const struct addr *,
 		    uint16_t port, char *err, size_t errlen);

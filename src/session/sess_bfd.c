@@ -31,16 +31,17 @@ bfd_block(struct sess *s, bool block, const char *why)
 	s->bfd_block = block;
 	if (!block) {
 		log_info("neighbor %s: BFD is up, BGP may start", a);
-		if (s->state == SESS_IDLE && !s->admin_down && !s->deleted)
+		/* A restart hold still running (the max-prefix retry
+		 * interval, the idle back-off) starts the session itself. */
+		if (s->state == SESS_IDLE && !s->admin_down && !s->deleted &&
+		    !ev_timer_armed(&s->t_idle))
 			sess_event(s, s->conf.passive ? SEV_START_PASSIVE :
 			    SEV_START);
 		return;
 	}
 	log_warn("neighbor %s: %s: closing the BGP session", a, why);
-	if (s->state == SESS_IDLE) {
-		ev_timer_stop(s->mgr->loop, &s->t_idle);
-		return;
-	}
+	if (s->state == SESS_IDLE)
+		return;		/* the idle timer does nothing while blocked */
 	s->cease_subcode = BGP_CEASE_BFD_DOWN;
 	snprintf(s->cease_msg, sizeof(s->cease_msg), "%s", why);
 	sess_set_reason(s, "%s", why);

@@ -47,7 +47,7 @@ conn_addrs(struct sess_conn *c)
 }
 
 struct sess_conn *
-conn_new(struct sess_mgr *m, struct sess *s, int fd, bool outgoing,
+sess_conn_new(struct sess_mgr *m, struct sess *s, int fd, bool outgoing,
     bool connecting)
 {
 	struct sess_conn *c;
@@ -101,7 +101,7 @@ conn_update_events(struct sess_conn *c)
 }
 
 void
-conn_watch(struct sess_conn *c)
+sess_conn_watch(struct sess_conn *c)
 {
 	c->in_on = true;
 	conn_update_events(c);
@@ -132,7 +132,7 @@ sess_reap(struct ev_loop *l, struct ev_defer *d, void *arg)
 }
 
 void
-conn_close(struct sess_conn *c)
+sess_conn_close(struct sess_conn *c)
 {
 	struct sess_mgr *m = c->mgr;
 
@@ -156,7 +156,7 @@ conn_close(struct sess_conn *c)
 }
 
 void
-conn_close_flush(struct sess_conn *c)
+sess_conn_close_flush(struct sess_conn *c)
 {
 	if (c->fd == -1)
 		return;
@@ -173,7 +173,7 @@ conn_close_flush(struct sess_conn *c)
 static void
 conn_linger_cb(struct ev_loop *l, struct ev_timer *t, void *arg)
 {
-	conn_close(arg);
+	sess_conn_close(arg);
 }
 
 /* --- output -------------------------------------------------------------- */
@@ -185,7 +185,7 @@ msg_len_at(const struct wbuf *w, size_t off)
 }
 
 uint32_t
-conn_count_msgs(const uint8_t *p, size_t len)
+sess_conn_count_msgs(const uint8_t *p, size_t len)
 {
 	uint32_t n = 0;
 	size_t off = 0, ml;
@@ -206,7 +206,7 @@ conn_write_failed(struct sess_conn *c, int err)
 	struct sess *s = c->s;
 
 	if (s == NULL) {
-		conn_close(c);
+		sess_conn_close(c);
 		return;
 	}
 	if (c == s->conn) {
@@ -214,12 +214,12 @@ conn_write_failed(struct sess_conn *c, int err)
 		sess_event(s, SEV_TCP_FAIL);
 	} else if (c == s->alt) {
 		s->alt = NULL;
-		conn_close(c);
+		sess_conn_close(c);
 	}
 }
 
 void
-conn_flush(struct sess_conn *c)
+sess_conn_flush(struct sess_conn *c)
 {
 	struct wbuf *w = &c->out;
 	ssize_t n;
@@ -270,12 +270,12 @@ conn_sent(struct sess_conn *c, size_t before, int rc, enum bgp_msg_type type)
 		c->s->msg_out[type]++;
 		c->s->msg_out[0]++;
 	}
-	conn_flush(c);
+	sess_conn_flush(c);
 	return 0;
 }
 
 int
-conn_send_open(struct sess_conn *c, const struct bgp_open *o)
+sess_conn_send_open(struct sess_conn *c, const struct bgp_open *o)
 {
 	size_t before = c->out.len;
 
@@ -283,7 +283,7 @@ conn_send_open(struct sess_conn *c, const struct bgp_open *o)
 }
 
 int
-conn_send_keepalive(struct sess_conn *c)
+sess_conn_send_keepalive(struct sess_conn *c)
 {
 	size_t before = c->out.len;
 
@@ -308,7 +308,7 @@ conn_trim_unsent(struct sess_conn *c)
 }
 
 int
-conn_send_notification(struct sess_conn *c, const struct bgp_err *err)
+sess_conn_send_notification(struct sess_conn *c, const struct bgp_err *err)
 {
 	size_t before;
 
@@ -319,7 +319,7 @@ conn_send_notification(struct sess_conn *c, const struct bgp_err *err)
 }
 
 int
-conn_send_shutdown(struct sess_conn *c, uint8_t subcode, const char *msg)
+sess_conn_send_shutdown(struct sess_conn *c, uint8_t subcode, const char *msg)
 {
 	size_t before;
 
@@ -330,7 +330,7 @@ conn_send_shutdown(struct sess_conn *c, uint8_t subcode, const char *msg)
 }
 
 int
-conn_send_rrefresh(struct sess_conn *c, enum bgp_fam fam)
+sess_conn_send_rrefresh(struct sess_conn *c, enum bgp_fam fam)
 {
 	size_t before = c->out.len;
 
@@ -358,7 +358,7 @@ sess_output(struct sess *s)
 			n = 0;
 		}
 		if (n > 0) {
-			msgs = conn_count_msgs(c->out.p + before, n);
+			msgs = sess_conn_count_msgs(c->out.p + before, n);
 			s->msg_out[BGP_UPDATE] += msgs;
 			s->msg_out[0] += msgs;
 			/* RFC 4271 10: an UPDATE restarts the keepalive. */
@@ -367,7 +367,7 @@ sess_output(struct sess *s)
 				    (uint64_t)s->keepalive * USEC_PER_SEC);
 		}
 	}
-	conn_flush(c);
+	sess_conn_flush(c);
 	/* More to pull and room for it: continue next turn (fairness). */
 	if (s->conn == c && c->fd != -1 &&
 	    c->out.len - c->out_off < SESS_OUT_LOW && rib_peer_pending(s->rp))
@@ -386,7 +386,7 @@ notif_received(struct sess *s, struct sess_conn *c, const uint8_t *body,
 	memset(&n, 0, sizeof(n));
 	if (bgp_notification_decode(body, len, &n) == -1)
 		n.code = n.subcode = 0;
-	log_warn("neighbor %s (%s): received NOTIFICATION %u/%u (%s, %s)%s%s%s",
+	log_remote("neighbor %s (%s): received NOTIFICATION %u/%u (%s, %s)%s%s%s",
 	    addr_ntop(&s->conf.remote, a, sizeof(a)), s->conf.ctx, n.code,
 	    n.subcode, bgp_err_code_name(n.code),
 	    bgp_err_subcode_name(n.code, n.subcode),
@@ -394,7 +394,7 @@ notif_received(struct sess *s, struct sess_conn *c, const uint8_t *body,
 	    n.shutdown_msg[0] ? "\"" : "");
 	if (c == s->alt) {
 		s->alt = NULL;
-		conn_close(c);
+		sess_conn_close(c);
 		return;
 	}
 	s->last_rcvd.set = true;
@@ -438,8 +438,8 @@ collision_resolve(struct sess *s, struct sess_conn *alt,
 	keep_alt = !s->conn->outgoing || !local_wins;
 	if (!keep_alt) {
 		s->alt = NULL;
-		conn_send_notification(alt, &err);
-		conn_close_flush(alt);
+		sess_conn_send_notification(alt, &err);
+		sess_conn_close_flush(alt);
 		return;
 	}
 	sess_event(s, SEV_COLLISION_DUMP);
@@ -469,8 +469,8 @@ alt_dispatch(struct sess *s, struct sess_conn *c, uint8_t type,
 		return;
 	}
 	s->alt = NULL;
-	conn_send_notification(c, &err);
-	conn_close_flush(c);
+	sess_conn_send_notification(c, &err);
+	sess_conn_close_flush(c);
 }
 
 static void
@@ -550,7 +550,7 @@ conn_eof(struct sess_conn *c, int err)
 
 	if (c == s->alt) {
 		s->alt = NULL;
-		conn_close(c);
+		sess_conn_close(c);
 		return;
 	}
 	sess_set_reason(s, "%s", err ? strerror(err) :
@@ -565,8 +565,8 @@ hdr_error(struct sess_conn *c, const struct bgp_err *err)
 
 	if (c == s->alt) {
 		s->alt = NULL;
-		conn_send_notification(c, err);
-		conn_close_flush(c);
+		sess_conn_send_notification(c, err);
+		sess_conn_close_flush(c);
 		return;
 	}
 	s->err_out = *err;
@@ -688,14 +688,14 @@ conn_linger_io(struct sess_conn *c, uint32_t events)
 	ssize_t n;
 
 	if (events & EPOLLOUT)
-		conn_flush(c);
+		sess_conn_flush(c);
 	if (c->fd == -1 || c->out_off < c->out.len)
 		return;
 	do {
 		n = read(c->fd, junk, sizeof(junk));
 	} while (n > 0);
 	if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
-		conn_close(c);
+		sess_conn_close(c);
 }
 
 static void
@@ -716,7 +716,7 @@ conn_io_cb(struct ev_loop *l, int fd, uint32_t events, void *arg)
 		return;
 	}
 	if (events & EPOLLOUT) {
-		conn_flush(c);
+		sess_conn_flush(c);
 		if (c->fd != -1 && c == s->conn)
 			sess_output(s);
 	}

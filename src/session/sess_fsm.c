@@ -226,10 +226,10 @@ sess_send_err(struct sess *s, struct sess_conn *c, const struct bgp_err *err)
 	sess_set_reason(s, "sent %s/%s", bgp_err_code_name(err->code),
 	    bgp_err_subcode_name(err->code, err->subcode));
 	if (c != NULL && !c->connecting) {
-		conn_send_notification(c, err);
-		conn_close_flush(c);
+		sess_conn_send_notification(c, err);
+		sess_conn_close_flush(c);
 	} else if (c != NULL)
-		conn_close(c);
+		sess_conn_close(c);
 }
 
 /* Cease with an RFC 8203 message on the FSM's connection, then close. */
@@ -250,21 +250,21 @@ send_cease(struct sess *s, uint8_t subcode, const char *msg)
 	if (c == NULL)
 		return;
 	if (c->connecting) {
-		conn_close(c);
+		sess_conn_close(c);
 		return;
 	}
-	conn_send_shutdown(c, subcode, msg);
-	conn_close_flush(c);
+	sess_conn_send_shutdown(c, subcode, msg);
+	sess_conn_close_flush(c);
 }
 
 static void
 close_conns(struct sess *s)
 {
 	if (s->conn != NULL)
-		conn_close(s->conn);
+		sess_conn_close(s->conn);
 	s->conn = NULL;
 	if (s->alt != NULL)
-		conn_close(s->alt);
+		sess_conn_close(s->alt);
 	s->alt = NULL;
 }
 
@@ -313,10 +313,10 @@ static void
 act_connect(struct sess *s)
 {
 	if (s->conn != NULL)
-		conn_close(s->conn);
+		sess_conn_close(s->conn);
 	s->conn = NULL;
 	start_connretry(s);
-	if (sock_connect(s) == -1)
+	if (sess_sock_connect(s) == -1)
 		sess_event(s, SEV_TCP_FAIL);	/* queued: runs after this */
 }
 
@@ -330,7 +330,7 @@ static void
 act_conn_failed(struct sess *s)
 {
 	if (s->conn != NULL)
-		conn_close(s->conn);
+		sess_conn_close(s->conn);
 	s->conn = NULL;
 	s->open_rcvd = false;
 	ev_timer_stop(s->mgr->loop, &s->t_hold);
@@ -348,8 +348,8 @@ send_open(struct sess *s)
 	s->max_msg_in = BGP_MAX_MSG;
 	sess_open_build(s, &o);
 	s->caps_sent = o.caps;
-	conn_watch(s->conn);
-	conn_send_open(s->conn, &o);
+	sess_conn_watch(s->conn);
+	sess_conn_send_open(s->conn, &o);
 	start_hold(s, SESS_OPEN_HOLD_S);
 }
 
@@ -364,7 +364,7 @@ static void
 act_adopt_open_send(struct sess *s)
 {
 	if (s->conn != NULL)
-		conn_close(s->conn);
+		sess_conn_close(s->conn);
 	s->conn = s->ev_conn;
 	s->ev_conn = NULL;
 	send_open(s);
@@ -373,7 +373,7 @@ act_adopt_open_send(struct sess *s)
 static void
 act_reject(struct sess *s)
 {
-	conn_close(s->ev_conn);
+	sess_conn_close(s->ev_conn);
 	s->ev_conn = NULL;
 }
 
@@ -386,13 +386,13 @@ act_collision_hold(struct sess *s)
 	s->ev_conn = NULL;
 	if (s->alt != NULL) {
 		/* Two candidates already: the peer is confused; drop this. */
-		conn_close(c);
+		sess_conn_close(c);
 		return;
 	}
 	s->alt = c;
 	sess_open_build(s, &o);
-	conn_watch(c);
-	conn_send_open(c, &o);
+	sess_conn_watch(c);
+	sess_conn_send_open(c, &o);
 }
 
 static void
@@ -403,8 +403,8 @@ act_reject_collision(struct sess *s)
 	struct sess_conn *c = s->ev_conn;
 
 	s->ev_conn = NULL;
-	conn_send_notification(c, &err);
-	conn_close_flush(c);
+	sess_conn_send_notification(c, &err);
+	sess_conn_close_flush(c);
 }
 
 static void
@@ -415,10 +415,10 @@ act_collision_swap(struct sess *s)
 	struct sess_conn *old = s->conn;
 
 	if (s->swap_silent)
-		conn_close(old);
+		sess_conn_close(old);
 	else {
-		conn_send_notification(old, &err);
-		conn_close_flush(old);
+		sess_conn_send_notification(old, &err);
+		sess_conn_close_flush(old);
 		err_record(&s->last_sent, BGP_ERR_CEASE, BGP_CEASE_COLLISION,
 		    NULL);
 	}
@@ -434,7 +434,7 @@ static void
 act_open_accept(struct sess *s)
 {
 	sess_open_negotiate(s, &s->ev_open);
-	conn_send_keepalive(s->conn);
+	sess_conn_send_keepalive(s->conn);
 	start_hold(s, s->hold);
 	start_keepalive(s);
 }
@@ -447,8 +447,8 @@ act_establish(struct sess *s)
 
 	/* RFC 4271 6.8: a collision with Established closes the other one. */
 	if (s->alt != NULL) {
-		conn_send_notification(s->alt, &err);
-		conn_close_flush(s->alt);
+		sess_conn_send_notification(s->alt, &err);
+		sess_conn_close_flush(s->alt);
 		s->alt = NULL;
 	}
 	start_hold(s, s->hold);
@@ -457,7 +457,7 @@ act_establish(struct sess *s)
 static void
 act_keepalive_send(struct sess *s)
 {
-	conn_send_keepalive(s->conn);
+	sess_conn_send_keepalive(s->conn);
 	start_keepalive(s);
 }
 
@@ -530,7 +530,9 @@ act_notif_rcvd(struct sess *s)
 	/* A Cease is the peer's decision, not an error: no backoff growth. */
 	if (s->last_rcvd.code == BGP_ERR_CEASE) {
 		s->restart = SRESTART_AFTER;
-		s->restart_after_s = sess_idle_hold_initial(&s->conf);
+		/* Passive: Idle would only refuse the peer's next attempt. */
+		s->restart_after_s = s->conf.passive ? 0 :
+		    sess_idle_hold_initial(&s->conf);
 	}
 }
 
@@ -710,7 +712,7 @@ sess_set_state(struct sess *s, enum sess_state next, enum sess_event ev)
 		if (s->conn->local.af == AF_INET6)
 			rs.local_addr6 = s->conn->local;
 		else if (s->fams & BGP_FAM_BIT(BGP_FAM_V6U))
-			sock_local_v6(&s->conn->local, &rs.local_addr6);
+			sess_sock_local_v6(&s->conn->local, &rs.local_addr6);
 		s->est_at = s->change_at = now;
 		s->ever_up = true;
 		rib_peer_up(s->rp, &rs);

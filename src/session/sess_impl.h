@@ -130,6 +130,7 @@ struct sess_mgr {
 	struct sess_listener	*dead_listeners;
 	struct ev_defer		 reaper;
 	unsigned		 nlinger;
+	uint64_t		 nrefused;	/* accepts from no neighbour */
 };
 
 /* Initial idle hold (backoff start): short, for fast recovery. */
@@ -147,25 +148,25 @@ void	sess_send_err(struct sess *, struct sess_conn *, const struct bgp_err *);
 uint8_t	sess_fams_offer(const struct sess *);
 
 /* sess_conn.c */
-struct sess_conn *conn_new(struct sess_mgr *, struct sess *, int fd,
+struct sess_conn *sess_conn_new(struct sess_mgr *, struct sess *, int fd,
 	    bool outgoing, bool connecting);
 /* Close now, without waiting for output. */
-void	conn_close(struct sess_conn *);
+void	sess_conn_close(struct sess_conn *);
 /* Detach from the session and close once output is written (or after
  * SESS_LINGER_MS). */
-void	conn_close_flush(struct sess_conn *);
+void	sess_conn_close_flush(struct sess_conn *);
 /* Queue complete messages written by 'enc' and count them. */
-int	conn_send_open(struct sess_conn *, const struct bgp_open *);
-int	conn_send_keepalive(struct sess_conn *);
-int	conn_send_notification(struct sess_conn *, const struct bgp_err *);
-int	conn_send_shutdown(struct sess_conn *, uint8_t subcode, const char *);
-int	conn_send_rrefresh(struct sess_conn *, enum bgp_fam);
-void	conn_flush(struct sess_conn *);
+int	sess_conn_send_open(struct sess_conn *, const struct bgp_open *);
+int	sess_conn_send_keepalive(struct sess_conn *);
+int	sess_conn_send_notification(struct sess_conn *, const struct bgp_err *);
+int	sess_conn_send_shutdown(struct sess_conn *, uint8_t subcode, const char *);
+int	sess_conn_send_rrefresh(struct sess_conn *, enum bgp_fam);
+void	sess_conn_flush(struct sess_conn *);
 /* Start reading (after the FSM adopted the connection). */
-void	conn_watch(struct sess_conn *);
+void	sess_conn_watch(struct sess_conn *);
 void	sess_output(struct sess *);
 void	sess_input_resume(struct sess *);
-uint32_t conn_count_msgs(const uint8_t *, size_t);
+uint32_t sess_conn_count_msgs(const uint8_t *, size_t);
 void	sess_reap(struct ev_loop *, struct ev_defer *, void *);
 
 /* sess_open.c */
@@ -175,11 +176,11 @@ int	sess_open_check(struct sess *, const struct bgp_open *,
 void	sess_open_negotiate(struct sess *, const struct bgp_open *);
 
 /* sess_sock.c */
-int	sock_connect(struct sess *);
-void	sock_setup(struct sess *, int fd);
-void	sock_md5_sync(struct sess_mgr *, const struct addr *, const char *pw);
-void	sock_local_v6(const struct addr *v4, struct addr *out);
-int	sock_listener_md5(struct sess_listener *, const struct addr *,
+int	sess_sock_connect(struct sess *);
+void	sess_sock_setup(struct sess *, int fd);
+void	sess_sock_md5_sync(struct sess_mgr *, const struct addr *, const char *pw);
+void	sess_sock_local_v6(const struct addr *v4, struct addr *out);
+int	sess_sock_listener_md5(struct sess_listener *, const struct addr *,
 	    const char *pw);
 
 /* sess_bfd.c */

@@ -43,6 +43,12 @@ sess_mgr_router_id(const struct sess_mgr *m)
 	return m->router_id;
 }
 
+uint64_t
+sess_mgr_refused(const struct sess_mgr *m)
+{
+	return m->nrefused;
+}
+
 struct sess *
 sess_next(struct sess_mgr *m, struct sess *s)
 {
@@ -214,13 +220,13 @@ sess_new(struct sess_mgr *m, struct rib_ctx *ctx, const struct sess_conf *conf)
 		;
 	*pp = s;
 	if (s->conf.password[0] != '\0')
-		sock_md5_sync(m, &s->conf.remote, s->conf.password);
+		sess_sock_md5_sync(m, &s->conf.remote, s->conf.password);
 	sess_bfd_sync(s);
 	if (s->conf.shutdown) {
 		s->admin_down = true;
 		snprintf(s->cease_msg, sizeof(s->cease_msg), "%s",
 		    s->conf.shutdown_msg);
-	} else
+	} else if (!s->bfd_block)	/* strict BFD: wait for it to be Up */
 		sess_autostart(s);
 	return s;
 }
@@ -255,7 +261,7 @@ sess_delete(struct sess *s, uint8_t subcode)
 	sess_bfd_del(s);
 	if (s->conf.password[0] != '\0' &&
 	    !md5_still_used(m, s, &s->conf.remote))
-		sock_md5_sync(m, &s->conf.remote, "");
+		sess_sock_md5_sync(m, &s->conf.remote, "");
 	rib_peer_remove(s->rp);
 	s->rp = NULL;
 	for (pp = &m->sessions; *pp != NULL; pp = &(*pp)->next)
@@ -278,10 +284,10 @@ sess_set_conf(struct sess *s, const struct sess_conf *conf, bool reset)
 	conf_defaults(&s->conf);
 	if (strcmp(old.password, s->conf.password) != 0) {
 		if (s->conf.password[0] != '\0')
-			sock_md5_sync(s->mgr, &s->conf.remote,
+			sess_sock_md5_sync(s->mgr, &s->conf.remote,
 			    s->conf.password);
 		else if (!md5_still_used(s->mgr, s, &s->conf.remote))
-			sock_md5_sync(s->mgr, &s->conf.remote, "");
+			sess_sock_md5_sync(s->mgr, &s->conf.remote, "");
 	}
 	rib_conf_from(&s->conf, &rc);
 	rib_peer_set_conf(s->rp, &rc);
@@ -299,13 +305,17 @@ sess_set_conf(struct sess *s, const struct sess_conf *conf, bool reset)
 		sess_admin_up(s);
 		return;
 	}
+	/* No longer passive: Active waits for nothing, connect now. */
+	if (old.passive && !s->conf.passive && s->state == SESS_ACTIVE &&
+	    !reset)
+		sess_event(s, SEV_CONNRETRY_EXP);
 	if (reset && !s->admin_down) {
 		s->cease_subcode = BGP_CEASE_CONFCHG;
 		s->cease_msg[0] = '\0';
-		if (s->state == SESS_IDLE)
-			sess_autostart(s);
-		else
+		if (s->state != SESS_IDLE)
 			sess_event(s, SEV_RESET);
+		else if (!s->bfd_block)
+			sess_autostart(s);
 	}
 }
 
@@ -330,7 +340,7 @@ sess_admin_up(struct sess *s)
 		return;
 	s->admin_down = false;
 	s->idle_hold_s = sess_idle_hold_initial(&s->conf);
-	if (s->state == SESS_IDLE)
+	if (s->state == SESS_IDLE && !s->bfd_block)
 		sess_autostart(s);
 }
 
@@ -342,9 +352,10 @@ sess_clear(struct sess *s, const char *msg)
 	s->cease_subcode = BGP_CEASE_ADMIN_RESET;
 	snprintf(s->cease_msg, sizeof(s->cease_msg), "%s", msg ? msg : "");
 	s->idle_hold_s = sess_idle_hold_initial(&s->conf);
-	if (s->state == SESS_IDLE)
-		sess_autostart(s);
-	else
+	if (s->state == SESS_IDLE) {
+		if (!s->bfd_block)
+			sess_autostart(s);
+	} else
 		sess_event(s, SEV_RESET);
 }
 
@@ -359,7 +370,7 @@ sess_clear_soft(struct sess *s)
 		if (!(s->fams & BGP_FAM_BIT(f)))
 			continue;
 		if (s->route_refresh)
-			conn_send_rrefresh(s->conn, f);
+			sess_conn_send_rrefresh(s->conn, f);
 		rib_peer_refresh(s->rp, f);
 	}
 	return 0;
@@ -392,7 +403,7 @@ sess_mgr_free(struct sess_mgr *m)
 	sess_mgr_listen_close(m);
 	/* Lingering connections are closed now; nothing runs the loop. */
 	while (m->conns != NULL)
-		conn_close(m->conns);
+		sess_conn_close(m->conns);
 	ev_defer_cancel(m->loop, &m->reaper);
 	sess_reap(m->loop, &m->reaper, m);
 	free(m);
@@ -440,8 +451,8 @@ sess_info(struct sess *s, struct sess_info *i)
 		i->local_addr = s->conn->local;
 		i->local_port = s->conn->lport;
 		i->remote_port = s->conn->rport;
-		i->inq = conn_count_msgs(s->conn->in, s->conn->inlen);
-		i->outq = conn_count_msgs(s->conn->out.p + s->conn->out_msg,
+		i->inq = sess_conn_count_msgs(s->conn->in, s->conn->inlen);
+		i->outq = sess_conn_count_msgs(s->conn->out.p + s->conn->out_msg,
 		    s->conn->out.len - s->conn->out_msg);
 	}
 	i->collision_pending = s->alt != NULL;

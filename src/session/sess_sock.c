@@ -53,7 +53,7 @@ setopt(int fd, int level, int name, int val, const char *what)
 
 /* Options every BGP socket gets, before connect or right after accept. */
 void
-sock_setup(struct sess *s, int fd)
+sess_sock_setup(struct sess *s, int fd)
 {
 	setopt(fd, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
 	if (s->conf.remote.af == AF_INET6) {
@@ -76,7 +76,7 @@ sock_setup(struct sess *s, int fd)
 }
 
 int
-sock_connect(struct sess *s)
+sess_sock_connect(struct sess *s)
 {
 	struct sockaddr_storage ss;
 	struct sess_conn *c;
@@ -98,7 +98,7 @@ sock_connect(struct sess *s)
 		close(fd);
 		return -1;
 	}
-	sock_setup(s, fd);
+	sess_sock_setup(s, fd);
 	if (s->conf.local.af != 0) {
 		sl = addr_to_sockaddr(&s->conf.local, 0, &ss);
 		if (bind(fd, (struct sockaddr *)&ss, sl) == -1) {
@@ -115,7 +115,7 @@ sock_connect(struct sess *s)
 		close(fd);
 		return -1;
 	}
-	if ((c = conn_new(s->mgr, s, fd, true, true)) == NULL) {
+	if ((c = sess_conn_new(s->mgr, s, fd, true, true)) == NULL) {
 		close(fd);
 		return -1;
 	}
@@ -124,7 +124,7 @@ sock_connect(struct sess *s)
 }
 
 int
-sock_listener_md5(struct sess_listener *l, const struct addr *a,
+sess_sock_listener_md5(struct sess_listener *l, const struct addr *a,
     const char *pw)
 {
 	if (l->addr.af != a->af)
@@ -136,13 +136,13 @@ sock_listener_md5(struct sess_listener *l, const struct addr *a,
 
 /* Install (pw != "") or remove (pw == "") a neighbour's key everywhere. */
 void
-sock_md5_sync(struct sess_mgr *m, const struct addr *a, const char *pw)
+sess_sock_md5_sync(struct sess_mgr *m, const struct addr *a, const char *pw)
 {
 	struct sess_listener *l;
 	char as[ADDR_STRLEN];
 
 	for (l = m->listeners; l != NULL; l = l->next)
-		if (sock_listener_md5(l, a, pw) == -1)
+		if (sess_sock_listener_md5(l, a, pw) == -1)
 			log_err("TCP-MD5 key for %s on a listener: %s",
 			    addr_ntop(a, as, sizeof(as)), strerror(errno));
 }
@@ -187,13 +187,14 @@ accept_one(struct sess_mgr *m, int fd)
 	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
 		addr_from_sockaddr((struct sockaddr *)&ss, &local, NULL);
 	if ((s = match_session(m, &remote, &local)) == NULL) {
+		m->nrefused++;
 		log_remote("connection from %s refused: not a configured "
 		    "neighbor", addr_ntop(&remote, as, sizeof(as)));
 		close(fd);
 		return;
 	}
-	sock_setup(s, fd);
-	if ((c = conn_new(m, s, fd, false, false)) == NULL) {
+	sess_sock_setup(s, fd);
+	if ((c = sess_conn_new(m, s, fd, false, false)) == NULL) {
 		close(fd);
 		return;
 	}
@@ -201,7 +202,7 @@ accept_one(struct sess_mgr *m, int fd)
 	sess_event(s, SEV_TCP_ACCEPTED);
 	if (s->ev_conn == c) {		/* no action took it */
 		s->ev_conn = NULL;
-		conn_close(c);
+		sess_conn_close(c);
 	}
 }
 
@@ -283,7 +284,7 @@ sess_mgr_listen(struct sess_mgr *m, const struct addr *a, uint16_t port,
 	m->listeners = l;
 	for (s = m->sessions; s != NULL; s = s->next)
 		if (s->conf.password[0] != '\0' &&
-		    sock_listener_md5(l, &s->conf.remote, s->conf.password))
+		    sess_sock_listener_md5(l, &s->conf.remote, s->conf.password))
 			log_err("TCP-MD5 key for %s: %s", s->conf.ctx,
 			    strerror(errno));
 	log_info("listening on %s port %u", as, port);
@@ -318,7 +319,7 @@ sess_mgr_listen_port(const struct sess_mgr *m)
  * preferring a global address to a link-local one.
  */
 void
-sock_local_v6(const struct addr *v4, struct addr *out)
+sess_sock_local_v6(const struct addr *v4, struct addr *out)
 {
 	struct ifaddrs *ifs, *i, *ifv4 = NULL;
 	struct addr a, ll;

@@ -11,8 +11,8 @@
 set -uo pipefail
 
 B=${XR_BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
-NA=xr-xrxr-a
-NB=xr-xrxr-b
+NA=xr-xrxr-$$-a	# the PID: concurrent runs (other checkouts) must not collide
+NB=xr-xrxr-$$-b
 T=$(mktemp -d /tmp/xr-xrxr.XXXXXX)
 PIDA= PIDB=
 n=0 failed=0
@@ -134,8 +134,8 @@ check "sessions reach Established on both sides" until_true 20 both_up
 
 sum=$(xa -j show bgp summary)
 check "summary JSON: schemaVersion, routerId, localAs, peer fields" test \
-	"$(echo "$sum" | json 'd["schemaVersion"], d["routerId"], d["localAs"], sorted(d["contexts"]["c1"]["peers"]["10.99.0.2"].keys())')" = \
-	"1 10.99.0.1 65001 ['adminDown', 'description', 'inq', 'localAs', 'msgRcvd', 'msgSent', 'outq', 'peerUptimeMsec', 'pfxRcd', 'pfxSnt', 'remoteAs', 'state', 'upDown', 'version']"
+	"$(echo "$sum" | json 'd["schemaVersion"], d["routerId"], d["localAs"], {"adminDown", "description", "inq", "msgRcvd", "msgSent", "outq", "peerUptimeMsec", "pfxRcd", "pfxSnt", "remoteAs", "state", "upDown", "version"} <= set(d["contexts"]["c1"]["peers"]["10.99.0.2"]), "ribEntries" in d["contexts"]["c1"]')" = \
+	"1 10.99.0.1 65001 True True"
 
 pfx_ok() {  # side neighbor count
 	[ "$(x$1 -j show bgp summary | json "d['contexts']['c1']['peers']['$2']['pfxRcd']")" = "$3" ]
@@ -158,6 +158,8 @@ check "IPv6 route 2001:db8:b::/48 reached A" \
 txt=$(xa show route c1)
 check "text route table has the Azure columns and the origin code" \
 	bash -c "grep -q '^Network *NextHop *LocPrf *Weight *Path' <<<'$txt' && grep -qE '^10\.2\.0\.0/16 +10\.99\.0\.2 .* 65002 i$' <<<'$txt'"
+check "--limit 1 returns one route and says the reply was truncated" test \
+	"$(xa -j show route c1 --limit 1 | json 'len(d["routes"]), d["truncated"], d["limit"]')" = "1 True 1"
 txt=$(xa s b s)
 check "abbreviated 's b s' prints the summary header" \
 	bash -c "grep -q '^Neighbor *V *AS *MsgRcvd *MsgSent *InQ *OutQ *Up/Down *State/PfxRcd' <<<'$txt'"
@@ -240,6 +242,28 @@ if ip netns exec $NA python3 -c 'import socket,struct; s=socket.socket(); s.sets
 else
 	ok "TCP-MD5 # SKIP kernel without CONFIG_TCP_MD5SIG"
 fi
+
+# --- a removed neighbour gets Cease/Peer De-configured ----------------------
+cp "$T/b.conf" "$T/b.conf.full"
+python3 - "$T/b.conf" <<'PYEOF'
+import re, sys
+p = sys.argv[1]
+s = open(p).read()
+s = re.sub(r"    neighbor 10\.99\.0\.1 \{.*?\n    \}\n", "", s, flags=re.S)
+open(p, "w").write(s)
+PYEOF
+xb reload >/dev/null
+a_got_unconf() {
+	[ "$(xa -j show neighbor 10.99.0.2 | json 'd["neighbors"][0]["lastErrorReceived"]["code"], d["neighbors"][0]["lastErrorReceived"]["subcode"]')" = "6 3" ]
+}
+check "neighbor removed from B's file: A receives Cease/Peer De-configured (6/3)" \
+	until_true 5 a_got_unconf
+xb show neighbor 10.99.0.1 >/dev/null 2>&1; rc=$?
+check "B no longer knows the neighbor (xrctl exits 1)" test "$rc" = 1
+cp "$T/b.conf.full" "$T/b.conf"
+xb reload >/dev/null
+xa neighbor 10.99.0.2 clear >/dev/null
+check "neighbor configured again: Established" until_true 20 both_up
 
 # --- clean shutdown ----------------------------------------------------------
 kill -TERM "$PIDA"

@@ -25,6 +25,7 @@ test_edge_neighbor(void)
 	    "router-id 172.16.0.2\nas 12076\n"
 	    "context \"p\" {\n"
 	    "  kernel-table main\n"
+	    "  ingress-interface ce ingress-interface ce2\n"
 	    "  neighbor 172.16.0.1 {\n"
 	    "    remote-as 65010 local-address 172.16.0.2\n"
 	    "    remove-private-as strip-communities\n"
@@ -41,6 +42,8 @@ test_edge_neighbor(void)
 		return;
 	}
 	T_EQ(c->ctxs[0].kernel_table, CONF_KTABLE_MAIN);
+	T_EQ(c->ctxs[0].ningress, 2);
+	T_STREQ(c->ctxs[0].ingress[1], "ce2");
 	n = &c->ctxs[0].neighbors[0];
 	T_CHECK(n->has_policy);
 	T_CHECK(n->policy.remove_private_as);
@@ -133,6 +136,13 @@ static const struct {
 	{ "router-id 1.1.1.1\nas 1\ncontext \"c\" {\n kernel-table 255\n}\n",
 	  "t.conf:4: kernel-table 255 is invalid (main, or a table id "
 	  "1-4294967294 other than 253 default and 255 local)" },
+	{ "router-id 1.1.1.1\nas 1\ncontext \"c\" {\n kernel-table 7\n"
+	  " ingress-interface ca ingress-interface ca\n}\n",
+	  "t.conf:5: ingress-interface ca is given twice" },
+	{ "router-id 1.1.1.1\nas 1\ncontext \"c\" {\n"
+	  " ingress-interface abcdefghijklmnopq\n}\n",
+	  "t.conf:4: ingress-interface 'abcdefghijklmnopq' is not an "
+	  "interface name (1-15 characters)" },
 	{ "router-id 1.1.1.1\nas 1\ncontext \"c\" {\n neighbor 10.0.0.1 {"
 	  " remote-as 2\n allow-prefix 10.0.0.1/8 }\n}\n",
 	  "t.conf:5: allow-prefix 10.0.0.1/8 is not a prefix (ADDRESS/LENGTH "

@@ -47,6 +47,12 @@ test_parse(void)
 	T_CHECK(r.has_prefix && !r.lpm);
 	T_STREQ(prefix_ntop(&r.prefix, buf, sizeof(buf)), "10.1.0.0/16");
 	T_EQ(r.table, RIB_LOC);
+	T_EQ(r.limit, CTL_ROUTE_LIMIT);
+	T_EQ(parse("s r c1 --lim 0 --adv 10.0.0.2", &r, err, sizeof(err)), 0);
+	T_EQ(r.limit, 0);
+	T_EQ(r.table, RIB_ADJ_OUT);
+	T_EQ(parse("s r --limit 25", &r, err, sizeof(err)), 0);
+	T_EQ(r.limit, 25);
 	T_EQ(parse("s r 10.1.2.3", &r, err, sizeof(err)), 0);
 	T_CHECK(r.lpm);
 	T_STREQ(r.ctx, "");
@@ -90,7 +96,12 @@ test_parse_errors(void)
 		{ "show route --filtered --adv 1.1.1.1", "give only one of "
 		  "--pre-policy, --filtered, --advertised" },
 		{ "show route c1 c2", "unexpected 'c2' (show route [CONTEXT] "
-		  "[PREFIX] [--pre-policy|--filtered|--advertised NEIGHBOR])" },
+		  "[PREFIX] [--pre-policy|--filtered|--advertised NEIGHBOR] "
+		  "[--limit N])" },
+		{ "show route --limit x", "--limit needs a number of routes "
+		  "(0 for all, at most 10000000)" },
+		{ "show route --limit", "--limit needs a number of routes "
+		  "(0 for all, at most 10000000)" },
 		{ "show route 10.0.0.0/33", "10.0.0.0/33 is not a prefix "
 		  "(a.b.c.d/len or IPv6/len)" },
 		{ "neighbor 10.0.0.2 sideways", "unknown word 'sideways' after "
@@ -101,7 +112,7 @@ test_parse_errors(void)
 		  "ADDRESS up takes no reason)" },
 		{ "reload now", "unexpected 'now' (reload takes no arguments)" },
 		{ "s r --x", "unknown word '--x' after show route (expected "
-		  "--pre-policy, --filtered, --advertised)" },
+		  "--pre-policy, --filtered, --advertised, --limit)" },
 	};
 	struct ctl_req r;
 	char err[256];

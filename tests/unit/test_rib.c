@@ -92,6 +92,23 @@ struct world {
 	struct tpeer	 a, b, i;
 };
 
+/*
+ * Regression: a RIB that never had a peer (xrouted stopping at start, e.g.
+ * -u with an unknown user) was freed through a NULL source array.
+ */
+static void
+test_free_unused(void)
+{
+	struct rib *r = rib_new(NULL);
+
+	T_CHECK(r != NULL);
+	rib_free(r);
+	r = rib_new(NULL);
+	T_CHECK(r != NULL);
+	T_CHECK(rib_ctx_get(r, "empty") != NULL);
+	rib_free(r);
+}
+
 static void
 world_init(struct world *w)
 {
@@ -848,5 +865,6 @@ main(void)
 	T_RUN(test_update_bytes);
 	T_RUN(test_walk);
 	T_RUN(test_table_churn);
+	T_RUN(test_free_unused);
 	return t_done();
 }

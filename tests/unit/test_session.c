@@ -552,9 +552,11 @@ test_unknown_peer(void)
 	int fd;
 
 	env_init(&e, true, 90);
+	T_EQ(sess_mgr_refused(e.sm), 0);
 	fd = peer_connect(&e, "127.0.0.2");	/* not a neighbor */
 	T_EQ(peer_read(&e, fd, 1000), 0);	/* closed, nothing sent */
 	T_EQ(state(&e), SESS_ACTIVE);
+	T_EQ(sess_mgr_refused(e.sm), 1);	/* counted */
 	close(fd);
 	env_free(&e);
 }

@@ -1,0 +1,426 @@
+/*
+ * The running reconciler of an edge: follows the store's change counter
+ * and re-applies the desired configuration through xrd_apply() (the same
+ * minimal-change path as a reload), keeps the link addresses on their
+ * interfaces, and writes each session's observed state back to the store.
+ *
+ * Status records change only when something an operator cares about
+ * changes (state, prefix counts, last error, since when it is up), so two
+ * edges and the API do not keep waking each other: the record holds
+ * "upSinceMs" and the API computes the uptime at GET time. A status write
+ * bumps the change counter too; the poll ignores changes of that type.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "daemon/xrd.h"
+#include "lib/log.h"
+#include "reconcile/reconcile.h"
+
+#define RC_DEFAULT_ID	0x0afffe01u	/* 10.255.254.1 + path */
+#define RC_CHANGES_MAX	1000
+
+struct rc {
+	struct rc_opts	 o;
+	struct store	*st;
+	struct er_cat	 cat;
+	bool		 have_cat;
+	struct xrd	*x;
+	struct ev_timer	 poll, status;
+	int64_t		 seen;		/* change counter applied */
+	struct rc_peer	*peers;		/* of the running configuration */
+	size_t		 npeers;
+	json_t		*written;	/* status id -> last doc written */
+};
+
+static int64_t
+wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static const char *
+find_data(const char *opt)
+{
+	static const char *const cand[] = { "data", "/usr/share/xroute/data",
+	    NULL };
+	const char *env = getenv("XR_DATA");
+	char p[4096];
+	int i;
+
+	if (opt != NULL)
+		return opt;
+	if (env != NULL && *env)
+		return env;
+	for (i = 0; cand[i] != NULL; i++) {
+		snprintf(p, sizeof(p), "%s/catalogue.json", cand[i]);
+		if (access(p, R_OK) == 0)
+			return cand[i];
+	}
+	return NULL;
+}
+
+struct rc *
+rc_new(const struct rc_opts *o, char *err, size_t errlen)
+{
+	struct rc *r;
+	const char *data = find_data(o->data);
+	char cerr[512];
+
+	if (access(o->db, R_OK | W_OK) == -1) {
+		snprintf(err, errlen, "--db %s: %s (the API role creates the "
+		    "store)", o->db, strerror(errno));
+		return NULL;
+	}
+	if ((r = calloc(1, sizeof(*r))) == NULL ||
+	    (r->written = json_object()) == NULL) {
+		free(r);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	r->o = *o;
+	if (r->o.router_id == 0)
+		r->o.router_id = RC_DEFAULT_ID + (uint32_t)o->path;
+	if (store_open_sqlite(o->db, &r->st) != STORE_OK) {
+		snprintf(err, errlen, "--db %s: cannot open the store", o->db);
+		rc_free(r);
+		return NULL;
+	}
+	if (data != NULL && er_cat_load(&r->cat, data, cerr,
+	    sizeof(cerr)) == 0)
+		r->have_cat = true;
+	else
+		log_warn("reconcile: no catalogue (%s): regional community "
+		    "falls back to 12076:%d", data ? cerr : "no --data, "
+		    "$XR_DATA, ./data or /usr/share/xroute/data",
+		    RC_REGION_FALLBACK);
+	return r;
+}
+
+static const char *
+ifname_of(const struct rc *r, uint16_t vlan)
+{
+	size_t i;
+
+	for (i = 0; i < r->o.nifmap; i++)
+		if (r->o.ifmap[i].vlan == vlan)
+			return r->o.ifmap[i].ifname;
+	return NULL;
+}
+
+static void
+addrs_sync(struct rc *r, const struct rc_peer *p, size_t n)
+{
+	const char *ifn;
+	char err[256], a[ADDR_STRLEN];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if ((ifn = ifname_of(r, p[i].vlan)) == NULL) {
+			log_warn("reconcile: %s: no --interface-map entry for "
+			    "VLAN %u; %s must already be configured", p[i].ctx,
+			    p[i].vlan, addr_ntop(&p[i].local, a, sizeof(a)));
+			continue;
+		}
+		if (rc_addr_ensure(ifn, &p[i].local, p[i].plen, err,
+		    sizeof(err)) == -1)
+			log_err("reconcile: %s: %s", p[i].ctx, err);
+	}
+}
+
+/* Build; on success *conf and the peer list are the caller's. */
+static struct xr_conf *
+build(struct rc *r, struct rc_peer **peers, size_t *npeers, char *err,
+    size_t errlen)
+{
+	struct rc_desired d;
+
+	if (rc_build(r->st, &r->o, r->have_cat ? &r->cat : NULL, &d, err,
+	    errlen) == -1)
+		return NULL;
+	addrs_sync(r, d.peers, d.npeers);
+	*peers = d.peers;
+	*npeers = d.npeers;
+	return d.conf;
+}
+
+struct xr_conf *
+rc_initial(struct rc *r, char *err, size_t errlen)
+{
+	r->seen = store_counter(r->st);
+	return build(r, &r->peers, &r->npeers, err, errlen);
+}
+
+/* --- status write-back ---------------------------------------------------- */
+
+static json_t *
+status_doc(struct rc *r, const struct rc_peer *p, struct sess *s,
+    json_t *prev)
+{
+	struct sess_info i;
+	struct rib_peer_stats st;
+	char a[ADDR_STRLEN];
+	json_t *o = json_object();
+	json_int_t since = 0;
+	const char *err;
+
+	sess_info(s, &i);
+	memset(&st, 0, sizeof(st));
+	if (i.rib_peer != NULL)
+		rib_peer_stats(i.rib_peer, &st);
+	json_object_set_new(o, "path", json_string(rc_path_name(r->o.path)));
+	json_object_set_new(o, "neighbor", json_string(addr_ntop(&p->nbr, a,
+	    sizeof(a))));
+	json_object_set_new(o, "localAddress", json_string(addr_ntop(
+	    &p->local, a, sizeof(a))));
+	json_object_set_new(o, "peerASN", json_integer(p->peer_as));
+	json_object_set_new(o, "state", json_string(sess_state_name(i.state)));
+	json_object_set_new(o, "adminDown", json_boolean(i.admin_down));
+	json_object_set_new(o, "adminMessage", json_string(i.admin_down ?
+	    i.admin_msg : ""));
+	if (i.state == SESS_ESTABLISHED) {
+		/* keep the first estimate: the record stays stable */
+		since = json_integer_value(json_object_get(prev, "upSinceMs"));
+		if (since == 0 || strcmp(json_string_value(json_object_get(prev,
+		    "state")) ?: "", "Established") != 0)
+			since = (wall_ms() - (json_int_t)i.uptime_ms) / 1000 *
+			    1000;
+	}
+	json_object_set_new(o, "upSinceMs", json_integer(since));
+	json_object_set_new(o, "flaps", json_integer(i.flaps));
+	json_object_set_new(o, "prefixesReceived", json_integer(
+	    st.pfx_accepted[BGP_FAM_V4U] + st.pfx_accepted[BGP_FAM_V6U]));
+	json_object_set_new(o, "prefixesAdvertised", json_integer(
+	    st.pfx_sent[BGP_FAM_V4U] + st.pfx_sent[BGP_FAM_V6U]));
+	err = i.last_reason;
+	json_object_set_new(o, "lastError", json_string(err));
+	return o;
+}
+
+static int
+status_put(struct rc *r, const char *id, const char *parent, json_t *doc)
+{
+	struct store_rec rec;
+	char *s = json_dumps(doc, JSON_SORT_KEYS | JSON_COMPACT);
+	int rc = -1;
+
+	if (s == NULL)
+		return -1;
+	memset(&rec, 0, sizeof(rec));
+	rec.id = (char *)id;
+	rec.type = (char *)ER_PEERING_STATUS_TYPE;
+	rec.parent = (char *)parent;
+	rec.doc = s;
+	if (store_begin(r->st) != STORE_OK)
+		goto out;
+	if (store_put(r->st, &rec) != STORE_OK) {
+		store_rollback(r->st);
+		goto out;
+	}
+	rc = store_commit(r->st) == STORE_OK ? 0 : -1;
+out:
+	if (rc == -1)
+		log_warn("reconcile: cannot write %s: %s", id, r->st->errmsg);
+	free(s);
+	return rc;
+}
+
+static void
+status_write(struct rc *r)
+{
+	char id[RC_ID_MAX + 32];
+	json_t *prev, *doc;
+	struct sess *s;
+	size_t i;
+
+	for (i = 0; i < r->npeers; i++) {
+		if ((s = sess_find(r->x->sm, r->peers[i].ctx,
+		    &r->peers[i].nbr)) == NULL)
+			continue;
+		snprintf(id, sizeof(id), "%s/status/%s", r->peers[i].id,
+		    rc_path_name(r->o.path));
+		prev = json_object_get(r->written, id);
+		doc = status_doc(r, &r->peers[i], s, prev);
+		if (prev != NULL && json_equal(prev, doc)) {
+			json_decref(doc);
+			continue;
+		}
+		if (status_put(r, id, r->peers[i].id, doc) == 0)
+			json_object_set_new(r->written, id, doc);
+		else
+			json_decref(doc);
+	}
+}
+
+static void
+on_status(struct ev_loop *loop, struct ev_timer *t, void *arg)
+{
+	struct rc *r = arg;
+
+	status_write(r);
+	ev_timer_start(loop, t, RC_STATUS_MS * 1000ULL);
+}
+
+/* A peering this path no longer realises (circuit deprovisioned, moved,
+ * peering deleted): drop its status so GET does not show a stale session.
+ * A deleted peering's record went with it (the store cascades). */
+static void
+status_forget(struct rc *r, const struct rc_peer *now, size_t nnow)
+{
+	char id[RC_ID_MAX + 32];
+	size_t i, j;
+
+	for (i = 0; i < r->npeers; i++) {
+		for (j = 0; j < nnow; j++)
+			if (strcasecmp(r->peers[i].id, now[j].id) == 0)
+				break;
+		if (j < nnow)
+			continue;
+		snprintf(id, sizeof(id), "%s/status/%s", r->peers[i].id,
+		    rc_path_name(r->o.path));
+		json_object_del(r->written, id);
+		if (store_begin(r->st) != STORE_OK)
+			continue;
+		if (store_del(r->st, id) == STORE_ERR) {
+			store_rollback(r->st);
+			continue;
+		}
+		store_commit(r->st);
+	}
+}
+
+/* --- following the store -------------------------------------------------- */
+
+struct changes {
+	int	 n;
+	bool	 relevant;
+};
+
+static int
+change_cb(const struct store_change *c, void *arg)
+{
+	struct changes *ch = arg;
+
+	ch->n++;
+	if (c->type == NULL || strcmp(c->type, ER_PEERING_STATUS_TYPE) != 0)
+		ch->relevant = true;
+	return 0;
+}
+
+/* Did anything but status records change since 'seen'? */
+static bool
+desired_changed(struct rc *r, int64_t now)
+{
+	struct changes ch = { 0, false };
+
+	if (now == r->seen)
+		return false;
+	if (store_changes(r->st, r->seen, RC_CHANGES_MAX, change_cb,
+	    &ch) != STORE_OK)
+		return true;
+	/* a gap (more than we read, or the log pruned): rebuild anyway */
+	return ch.relevant || ch.n >= RC_CHANGES_MAX || ch.n == 0;
+}
+
+static void
+reconcile(struct rc *r)
+{
+	struct rc_peer *peers;
+	struct xr_conf *conf;
+	size_t npeers;
+	char err[CONF_ERR_MAX];
+
+	if ((conf = build(r, &peers, &npeers, err, sizeof(err))) == NULL) {
+		log_err("reconcile: %s; keeping the running state", err);
+		return;
+	}
+	if (xrd_apply(r->x, conf, err, sizeof(err)) == -1) {
+		log_err("reconcile: apply: %s", err);
+		conf_free(conf);
+		free(peers);
+		return;
+	}
+	status_forget(r, peers, npeers);
+	free(r->peers);
+	r->peers = peers;
+	r->npeers = npeers;
+	log_info("reconcile: %zu peering(s) on the %s path at %s", npeers,
+	    rc_path_name(r->o.path), r->o.location);
+	status_write(r);
+}
+
+static void
+on_poll(struct ev_loop *loop, struct ev_timer *t, void *arg)
+{
+	struct rc *r = arg;
+	int64_t now = store_counter(r->st);
+
+	if (now >= 0 && desired_changed(r, now)) {
+		r->seen = now;
+		reconcile(r);
+	} else if (now >= 0)
+		r->seen = now;
+	ev_timer_start(loop, t, RC_POLL_MS * 1000ULL);
+}
+
+/* xrctl reload and SIGHUP: re-read the store now. */
+static int
+ctl_reload(void *arg, char *err, size_t errlen)
+{
+	struct rc *r = arg;
+
+	r->seen = store_counter(r->st);
+	reconcile(r);
+	snprintf(err, errlen, "%s", "");
+	return 0;
+}
+
+void
+rc_kick(struct rc *r)
+{
+	char err[8];
+
+	ctl_reload(r, err, sizeof(err));
+}
+
+void
+rc_attach(struct rc *r, struct xrd *x)
+{
+	r->x = x;
+	x->env.reload = ctl_reload;
+	x->env.arg = r;
+	ev_timer_init(&r->poll, on_poll, r);
+	ev_timer_init(&r->status, on_status, r);
+	ev_timer_start(x->loop, &r->poll, RC_POLL_MS * 1000ULL);
+	ev_timer_start(x->loop, &r->status, 1000ULL);
+	log_info("reconcile: %zu peering(s) on the %s path at %s", r->npeers,
+	    rc_path_name(r->o.path), r->o.location);
+}
+
+void
+rc_free(struct rc *r)
+{
+	if (r == NULL)
+		return;
+	if (r->x != NULL && r->x->loop != NULL) {
+		ev_timer_stop(r->x->loop, &r->poll);
+		ev_timer_stop(r->x->loop, &r->status);
+	}
+	if (r->st != NULL)
+		store_close(r->st);
+	if (r->have_cat)
+		er_cat_free(&r->cat);
+	json_decref(r->written);
+	free(r->peers);
+	free(r);
+}

@@ -1,0 +1,109 @@
+/*
+ * The reconciler: an edge instance of xrouted reads desired state from the
+ * store (circuits at its peering location that the provider has
+ * Provisioned, and their peerings), turns it into a struct xr_conf and
+ * applies it through xrd_apply() exactly like a configuration reload, so
+ * the reload's minimal-change rules hold (adding a peering never resets
+ * another session; a changed sharedKey resets only that neighbour).
+ * Spec (shared/docs/expressroute-spec.md) sections 2-4.
+ *
+ * It follows the store's change counter (polled every RC_POLL_MS), and
+ * writes the observed state of each session back to the store as a
+ * record of type ER_PEERING_STATUS_TYPE, id "<peering id>/status/<path>",
+ * which the API merges into GET on the peering.
+ */
+#ifndef XR_RECONCILE_RECONCILE_H
+#define XR_RECONCILE_RECONCILE_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "daemon/conf.h"
+#include "er/er.h"
+#include "store/store.h"
+
+#define RC_POLL_MS		500	/* change counter poll */
+#define RC_STATUS_MS		2000	/* status write-back */
+#define RC_ID_MAX		768
+#define RC_IFMAP_MAX		64
+
+/* Microsoft's edge, as the spec fixes it. */
+#define RC_AZURE_AS		12076
+#define RC_HOLD			180	/* offered; keepalive hold / 3 */
+#define RC_CONNECT_RETRY	5
+#define RC_BFD_MS		300	/* x3, not strict (MSEE default) */
+#define RC_MAXPFX_STANDARD	4000	/* private peering, IPv4 */
+#define RC_MAXPFX_PREMIUM	10000
+#define RC_MAXPFX_V6		100
+/* After Cease/Maximum Number of Prefixes Reached the session comes
+ * back by itself after this many seconds. */
+#define RC_MAXPFX_RESTART	60
+#define RC_REGION_BASE		50000	/* 12076:50RRR, private peering */
+#define RC_REGION_FALLBACK	50002	/* region not in the catalogue */
+#define RC_SHUTDOWN_MSG		"peering disabled"
+
+enum rc_path { RC_PRIMARY = 0, RC_SECONDARY = 1 };
+
+struct rc_ifmap {
+	uint16_t	 vlan;
+	char		 ifname[IF_NAMESIZE];
+};
+
+struct rc_opts {
+	const char	*db;
+	enum rc_path	 path;
+	const char	*location;	/* peering location served */
+	uint32_t	 router_id;	/* 0: RC_DEFAULT_ID + path */
+	const char	*data;		/* catalogue dir; NULL: search */
+	struct rc_ifmap	 ifmap[RC_IFMAP_MAX];
+	size_t		 nifmap;
+};
+
+/* One peering realised on this path. */
+struct rc_peer {
+	char		 id[RC_ID_MAX];		/* the peering's ARM id */
+	char		 ctx[CONF_NAME_MAX];	/* context name */
+	struct addr	 nbr;			/* customer: first address */
+	struct addr	 local;			/* us: second address */
+	uint8_t		 plen;
+	uint16_t	 vlan;
+	uint32_t	 peer_as;
+};
+
+struct rc_desired {
+	struct xr_conf	*conf;
+	struct rc_peer	*peers;
+	size_t		 npeers;
+};
+
+const char	*rc_path_name(enum rc_path);
+/* "primary"/"secondary" -> path; -1 otherwise. */
+int		 rc_path_parse(const char *, enum rc_path *);
+/* "200=eth1,201=eth2"; -1 with err naming the bad item. */
+int		 rc_ifmap_parse(const char *, struct rc_opts *, char *err,
+		    size_t errlen);
+
+/* Desired state from the store; cat may be NULL (fallback community). */
+int	rc_build(struct store *, const struct rc_opts *, const struct er_cat *,
+	    struct rc_desired *, char *err, size_t errlen);
+void	rc_desired_free(struct rc_desired *);
+
+/* The local address on the mapped interface (netlink; idempotent). */
+int	rc_addr_ensure(const char *ifname, const struct addr *, uint8_t plen,
+	    char *err, size_t errlen);
+
+/* The running reconciler (rc_run.c). */
+struct rc;
+struct xrd;
+struct rc	*rc_new(const struct rc_opts *, char *err, size_t errlen);
+/* First desired configuration, before xrd_start(). */
+struct xr_conf	*rc_initial(struct rc *, char *err, size_t errlen);
+/* After xrd_start(): follow the store and report status. */
+void		 rc_attach(struct rc *, struct xrd *);
+/* Re-read the store now (SIGHUP). */
+void		 rc_kick(struct rc *);
+void		 rc_free(struct rc *);
+
+#endif

@@ -1,0 +1,74 @@
+# Shared by the reconcile_*.sh tests: the API role on a temp SQLite store,
+# edges that follow it (xrouted --role edge --db), BIRD CEs from a template.
+# Source after lib.sh. Sets D (temp dir, removed at exit) and API (the
+# reconcile_api.py step runner).
+
+rce_setup() {  # -> 0, or 1 after reporting
+  D=$(mktemp -d /tmp/xr-rce.XXXXXX); on_exit_rm "$D"
+  chmod 755 "$D"
+  API="python3 $XR_ROOT/tests/integ/reconcile_api.py $D/state.json"
+  export XR_ADMIN_TOKEN=admin-$RANDOM$RANDOM$RANDOM
+  "$XR_BUILD/xrouted" --role api --db "$D/xroute.db" --listen 127.0.0.1:0 \
+    --port-file "$D/port" --data "$XR_ROOT/data" >"$D/api.log" 2>&1 &
+  API_PID=$!
+  on_exit_kill $API_PID
+  wait_until 15 test -s "$D/port" || { not_ok "API role starts"; return 1; }
+  $API init "$(cat "$D/port")" && ok "API: subscriptions, tokens, group" ||
+    { not_ok "API init"; return 1; }
+}
+
+declare -A EDGE_PID
+start_edge() {  # ns name path router-id map
+  ip netns exec "$1" "$XR_BUILD/xrouted" --role edge -d --db "$D/xroute.db" \
+    --path "$3" --peering-location "Silicon Valley" --router-id "$4" \
+    --interface-map "$5" --data "$XR_ROOT/data" -s "$D/$2.sock" \
+    >"$D/$2.log" 2>&1 &
+  EDGE_PID[$2]=$!
+  on_exit_kill $!
+}
+
+# write_ce NAME LOCAL PEER KEY [ROUTES]: BIRD config in $D/NAME announcing
+# the static routes of $D/NAME/routes.conf (default: 10.2.20.0/25 only;
+# ROUTES N: N /24s from 10.64.0.0 instead).
+write_ce() {
+  local i n=${5:-0}
+  mkdir -p "$D/$1"
+  if [ "$n" -gt 0 ]; then
+    for ((i = 0; i < n; i++)); do
+      echo "route 10.$((64 + i / 256)).$((i % 256)).0/24 blackhole;"
+    done >"$D/$1/routes.conf"
+  else
+    echo "route 10.2.20.0/25 blackhole;" >"$D/$1/routes.conf"
+  fi
+  sed -e "s|@DIR@|$D/$1|g" -e "s|@LOCAL@|$2|g" -e "s|@PEER@|$3|g" \
+    -e "s|@KEY@|$4|g" >"$D/$1/bird.conf" <<'EOF'
+router id @LOCAL@;
+log "@DIR@/bird.log" all;
+protocol device { scan time 10; }
+protocol static {
+	ipv4;
+include "@DIR@/routes.conf";
+}
+protocol bfd { interface "msee" { min rx interval 300 ms; min tx interval 300 ms; }; }
+protocol bgp msee {
+	local @LOCAL@ as 65010;
+	neighbor @PEER@ as 12076;
+	password "@KEY@";
+	hold time 180;
+	bfd on;
+	connect retry time 2;
+	error wait time 1, 5;
+	ipv4 { import all; export where source = RTS_STATIC; };
+}
+EOF
+}
+
+# stop the edges and the API, then look for sanitizer reports in their logs
+rce_logs_clean() {
+  local n
+  kill_pids "${EDGE_PID[@]}" "$API_PID"
+  for n in "${!EDGE_PID[@]}" api; do
+    grep -E "Sanitizer|runtime error" "$D/$n.log" >/dev/null &&
+      not_ok "$n log has a sanitizer report" || ok "$n log clean after stop"
+  done
+}

@@ -1,0 +1,225 @@
+/* Unit tests for src/reconcile: desired state built from a real SQLite
+ * store (which circuits and peerings an edge realises, the /30 rule, the
+ * edge neighbour parameters), and the option parsers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "t.h"
+#include "reconcile/reconcile.h"
+
+#define CT	"Microsoft.Network/expressRouteCircuits"
+#define PT	"Microsoft.Network/expressRouteCircuits/peerings"
+#define SUBP	"/subscriptions/s1/resourceGroups/rg/providers/" \
+		"Microsoft.Network/expressRouteCircuits/"
+
+static char dbpath[64];
+
+static void
+put(struct store *s, const char *type, const char *id, const char *parent,
+    const char *doc)
+{
+	struct store_rec r = { .id = (char *)id, .type = (char *)type,
+	    .parent = (char *)parent, .sub = (char *)"s1", .doc = (char *)doc };
+
+	T_EQ(store_put(s, &r), STORE_OK);
+}
+
+static void
+circuit(struct store *s, const char *name, const char *skey, const char *loc,
+    const char *pstate, const char *tier, const char *region)
+{
+	char id[256], doc[1024];
+
+	snprintf(id, sizeof(id), SUBP "%s", name);
+	snprintf(doc, sizeof(doc), "{\"id\":\"%s\",\"name\":\"%s\","
+	    "\"location\":\"%s\",\"sku\":{\"tier\":\"%s\"},\"properties\":{"
+	    "\"serviceKey\":\"%s\",\"serviceProviderProvisioningState\":"
+	    "\"%s\",\"serviceProviderProperties\":{\"peeringLocation\":"
+	    "\"%s\"}}}", id, name, region, tier, skey, pstate, loc);
+	put(s, CT, id, NULL, doc);
+}
+
+static void
+peering(struct store *s, const char *circ, const char *type,
+    const char *p1, const char *p2, int vlan, const char *state,
+    const char *key)
+{
+	char id[512], parent[256], doc[1536];
+
+	snprintf(parent, sizeof(parent), SUBP "%s", circ);
+	snprintf(id, sizeof(id), "%s/peerings/%s", parent, type);
+	snprintf(doc, sizeof(doc), "{\"id\":\"%s\",\"name\":\"%s\","
+	    "\"properties\":{\"peeringType\":\"%s\",\"peerASN\":65010,"
+	    "\"primaryPeerAddressPrefix\":\"%s\",\"secondaryPeerAddressPrefix\":"
+	    "\"%s\",\"vlanId\":%d,\"state\":\"%s\",\"sharedKey\":\"%s\"}}",
+	    id, type, type, p1, p2, vlan, state, key);
+	put(s, PT, id, parent, doc);
+}
+
+static struct store *
+fill(void)
+{
+	struct store *s = NULL;
+
+	T_EQ(store_open_sqlite(dbpath, &s), STORE_OK);
+	T_EQ(store_begin(s), STORE_OK);
+	circuit(s, "a", "aaaaaaaa-0000-4000-8000-000000000001", "Silicon Valley",
+	    "Provisioned", "Standard", "westus");
+	peering(s, "a", "MicrosoftPeering", "198.51.100.0/30",
+	    "198.51.100.4/30", 300, "Enabled", "");
+	peering(s, "a", "AzurePrivatePeering", "172.16.0.0/30",
+	    "172.16.0.4/30", 200, "Enabled", "k1");
+	circuit(s, "b", "bbbbbbbb-0000-4000-8000-000000000002", "silicon valley",
+	    "Provisioned", "Premium", "eastus");
+	peering(s, "b", "AzurePrivatePeering", "172.16.1.0/30",
+	    "172.16.1.4/30", 201, "Disabled", "k2");
+	/* not provisioned, another location, a bad /30: none realised */
+	circuit(s, "c", "cccccccc-0000-4000-8000-000000000003", "Silicon Valley",
+	    "Provisioning", "Standard", "westus");
+	peering(s, "c", "AzurePrivatePeering", "172.16.2.0/30",
+	    "172.16.2.4/30", 202, "Enabled", "k3");
+	circuit(s, "d", "dddddddd-0000-4000-8000-000000000004", "London",
+	    "Provisioned", "Standard", "westus");
+	peering(s, "d", "AzurePrivatePeering", "172.16.3.0/30",
+	    "172.16.3.4/30", 203, "Enabled", "k4");
+	circuit(s, "e", "eeeeeeee-0000-4000-8000-000000000005", "Silicon Valley",
+	    "Provisioned", "Standard", "westus");
+	peering(s, "e", "AzurePrivatePeering", "172.16.4.0/29",
+	    "172.16.4.8/30", 204, "Enabled", "k5");
+	T_EQ(store_commit(s), STORE_OK);
+	return s;
+}
+
+static void
+test_build_primary(void)
+{
+	struct store *s = fill();
+	struct er_cat cat;
+	struct rc_opts o = { .path = RC_PRIMARY, .location = "Silicon Valley",
+	    .router_id = 0x0a000001 };
+	struct rc_desired d;
+	const struct conf_neighbor *n;
+	char err[256], a[ADDR_STRLEN];
+
+	memset(&cat, 0, sizeof(cat));
+	cat.regions = json_pack("{s:{s:i}}", "westus", "regionCode", 6);
+	T_EQ(rc_build(s, &o, &cat, &d, err, sizeof(err)), 0);
+	T_EQ(d.npeers, 2);
+	T_EQ(d.conf->nctxs, 2);
+	T_EQ(d.conf->as, 12076);
+	T_EQ(d.conf->router_id, 0x0a000001);
+	if (d.npeers == 2) {
+		T_STREQ(d.conf->ctxs[0].name,
+		    "aaaaaaaa-0000-4000-8000-000000000001/AzurePrivatePeering");
+		T_STREQ(d.peers[0].id, SUBP "a/peerings/AzurePrivatePeering");
+		T_EQ(d.peers[0].vlan, 200);
+		T_EQ(d.peers[0].plen, 30);
+		T_EQ(d.conf->ctxs[0].nneighbors, 1);
+		n = &d.conf->ctxs[0].neighbors[0];
+		T_STREQ(addr_ntop(&n->addr, a, sizeof(a)), "172.16.0.1");
+		T_STREQ(addr_ntop(&n->local_addr, a, sizeof(a)), "172.16.0.2");
+		T_EQ(n->remote_as, 65010);
+		T_STREQ(n->password, "k1");
+		T_EQ(n->hold, 180);
+		T_EQ(n->ttl_security, CONF_NO);
+		T_EQ(n->max_prefix[BGP_FAM_V4U], 4000);
+		T_EQ(n->max_prefix[BGP_FAM_V6U], 100);
+		T_EQ(n->max_prefix_restart, 60);
+		T_EQ(n->bfd_interval_ms, 300);
+		T_CHECK(!n->shutdown);
+		T_CHECK(n->policy.remove_private_as);
+		T_CHECK(n->policy.strip_communities);
+		T_EQ(n->policy.nadd_comm, 1);
+		T_EQ(n->policy.add_comm[0], (12076u << 16) | 50006);
+
+		n = &d.conf->ctxs[1].neighbors[0];
+		T_STREQ(d.conf->ctxs[1].name,
+		    "bbbbbbbb-0000-4000-8000-000000000002/AzurePrivatePeering");
+		T_STREQ(addr_ntop(&n->addr, a, sizeof(a)), "172.16.1.1");
+		T_EQ(n->max_prefix[BGP_FAM_V4U], 10000);	/* Premium */
+		T_CHECK(n->shutdown);
+		T_STREQ(n->shutdown_msg, "peering disabled");
+		/* eastus is not in this catalogue: the fallback */
+		T_EQ(n->policy.add_comm[0], (12076u << 16) | 50002);
+	}
+	rc_desired_free(&d);
+	json_decref(cat.regions);
+	store_close(s);
+}
+
+static void
+test_build_secondary(void)
+{
+	struct store *s = NULL;
+	struct rc_opts o = { .path = RC_SECONDARY, .location = "Silicon Valley",
+	    .router_id = 1 };
+	struct rc_desired d;
+	char err[256], a[ADDR_STRLEN];
+
+	T_EQ(store_open_sqlite(dbpath, &s), STORE_OK);
+	T_EQ(rc_build(s, &o, NULL, &d, err, sizeof(err)), 0);
+	/* circuit e's primary is not a /30; its secondary path still is */
+	T_EQ(d.npeers, 3);
+	if (d.npeers == 3) {
+		T_STREQ(addr_ntop(&d.peers[2].nbr, a, sizeof(a)),
+		    "172.16.4.9");
+		T_STREQ(addr_ntop(&d.conf->ctxs[0].neighbors[0].addr, a,
+		    sizeof(a)), "172.16.0.5");
+		T_STREQ(addr_ntop(&d.peers[0].local, a, sizeof(a)),
+		    "172.16.0.6");
+		T_EQ(d.conf->ctxs[0].neighbors[0].policy.add_comm[0],
+		    (12076u << 16) | 50002);
+	}
+	rc_desired_free(&d);
+	o.location = "Amsterdam";
+	T_EQ(rc_build(s, &o, NULL, &d, err, sizeof(err)), 0);
+	T_EQ(d.npeers, 0);
+	T_EQ(d.conf->nctxs, 0);
+	rc_desired_free(&d);
+	store_close(s);
+}
+
+static void
+test_options(void)
+{
+	struct rc_opts o;
+	enum rc_path p;
+	char err[256];
+
+	memset(&o, 0, sizeof(o));
+	T_EQ(rc_path_parse("primary", &p), 0);
+	T_EQ(p, RC_PRIMARY);
+	T_EQ(rc_path_parse("secondary", &p), 0);
+	T_EQ(p, RC_SECONDARY);
+	T_EQ(rc_path_parse("Primary", &p), -1);
+	T_EQ(rc_ifmap_parse("200=p200,300=veth-b", &o, err, sizeof(err)), 0);
+	T_EQ(o.nifmap, 2);
+	T_EQ(o.ifmap[1].vlan, 300);
+	T_STREQ(o.ifmap[1].ifname, "veth-b");
+	T_EQ(rc_ifmap_parse("4095=x", &o, err, sizeof(err)), -1);
+	T_STREQ(err, "--interface-map item '4095=x' is invalid (VLAN=IFNAME, "
+	    "VLAN 1-4094, IFNAME up to 15 characters)");
+	T_EQ(rc_ifmap_parse("200", &o, err, sizeof(err)), -1);
+	T_EQ(rc_ifmap_parse("200=", &o, err, sizeof(err)), -1);
+	T_EQ(rc_ifmap_parse("x=eth0", &o, err, sizeof(err)), -1);
+	T_EQ(rc_ifmap_parse("1=abcdefghijklmnop", &o, err, sizeof(err)), -1);
+	T_EQ(o.nifmap, 2);
+}
+
+int
+main(void)
+{
+	snprintf(dbpath, sizeof(dbpath), "/tmp/xr-test-rc-%d.db", getpid());
+	T_RUN(test_build_primary);
+	T_RUN(test_build_secondary);
+	T_RUN(test_options);
+	unlink(dbpath);
+	strcat(dbpath, "-wal");
+	unlink(dbpath);
+	dbpath[strlen(dbpath) - 4] = '\0';
+	strcat(dbpath, "-shm");
+	unlink(dbpath);
+	return t_done();
+}
