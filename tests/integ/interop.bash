@@ -12,10 +12,10 @@
 #                             sends 2/2
 #   10.99.3.1 - 10.99.3.2     the peer speaks as 4-octet AS 4200000001
 #
-# xrouted applies GTSM (RFC 5082) by default on directly connected eBGP, so
-# every peer session is configured with TTL security too: with a default
-# peer configuration xrouted would drop the peer's TTL-1 packets and sit in
-# OpenSent until its hold timer expires.
+# GTSM (RFC 5082) is on for every session, on both sides (xrouted's default
+# for directly connected eBGP, spelled out here): with GTSM on one side only
+# the other side's TTL-1 packets are dropped and the session sits in
+# OpenSent until the hold timer expires.
 #
 # The peer script defines, then calls interop_main NAME:
 #   peer_available            0 if the daemon is installed
@@ -115,11 +115,11 @@ control "$dir/xrouted.sock"
 context "$XR_CTX" {
     route 10.10.0.0/16 { community 12076:50002 }
     route 2001:db8:10::/48 { community 12076:50002 }
-    neighbor 10.99.0.2 { remote-as 65001 hold-time 30 connect-retry 2 local-address 10.99.0.1 }
-    neighbor fd00:99::2 { remote-as 65001 connect-retry 2 local-address fd00:99::1 families ipv6 }
-    neighbor 10.99.1.2 { remote-as 65001 connect-retry 2 local-address 10.99.1.1 }
-    neighbor 10.99.2.2 { remote-as 65099 connect-retry 2 local-address 10.99.2.1 }
-    neighbor 10.99.3.2 { remote-as 4200000001 connect-retry 2 local-address 10.99.3.1 }
+    neighbor 10.99.0.2 { remote-as 65001 hold-time 30 connect-retry 2 local-address 10.99.0.1 ttl-security yes }
+    neighbor fd00:99::2 { remote-as 65001 connect-retry 2 local-address fd00:99::1 families ipv6 ttl-security yes }
+    neighbor 10.99.1.2 { remote-as 65001 connect-retry 2 local-address 10.99.1.1 ttl-security yes }
+    neighbor 10.99.2.2 { remote-as 65099 connect-retry 2 local-address 10.99.2.1 ttl-security yes }
+    neighbor 10.99.3.2 { remote-as 4200000001 connect-retry 2 local-address 10.99.3.1 ttl-security yes }
 }
 EOF
 }
