@@ -69,7 +69,7 @@ struct sess {
 	struct ev_timer	 ka, retry;
 	uint8_t		*rbuf;
 	size_t		 rlen;
-	uint8_t		 ctl[512];	/* OPEN, KEEPALIVE, NOTIFICATION */
+	uint8_t		 ctl[512];	/* OPEN, KEEPALIVE, NOTIFY */
 	size_t		 ctl_len, ctl_off;
 	struct wbuf	 ann, wd;	/* injector: pre-encoded streams */
 	long		 ann_msgs, wd_msgs;
@@ -78,7 +78,8 @@ struct sess {
 	bool		 bulk_done;
 	/* sink */
 	uint8_t		*bits;
-	size_t		 have, ann_rx, wd_rx, dup, foreign, upd_rx, bad_path;
+	size_t		 have, ann_rx, wd_rx, dup, foreign, upd_rx;
+	size_t		 bad_path;
 	uint64_t	 t_first, t_full, t_empty;
 };
 
@@ -137,7 +138,7 @@ ctl_put(struct sess *s, uint8_t type, const uint8_t *body, size_t len)
 	size_t k;
 
 	if (s->fd == -1 || s->ctl_len + BGP_HDR + len > sizeof(s->ctl))
-		return;		/* a keepalive already waits: one is enough */
+		return;		/* a keepalive already waits */
 	wbuf_init_fixed(&w, s->ctl + s->ctl_len, sizeof(s->ctl) - s->ctl_len);
 	for (k = 0; k < 16; k++)
 		wbuf_put_u8(&w, 0xff);
@@ -171,6 +172,13 @@ write_some(struct sess *s, const uint8_t *p, size_t len, size_t *off)
 	return false;
 }
 
+/* Length field of the message starting at 'off' of a pre-encoded stream. */
+static inline size_t
+msg_len_at(const uint8_t *p, size_t off)
+{
+	return (size_t)(p[off + 16] << 8 | p[off + 17]);
+}
+
 static void
 bulk_finished(struct sess *s)
 {
@@ -187,8 +195,8 @@ sess_flush(struct sess *s)
 
 		if (ctl && s->bulk != NULL)	/* find the next boundary */
 			while (s->bulk_bound < s->bulk_off)
-				s->bulk_bound += (size_t)(s->bulk[s->bulk_bound + 16]
-				    << 8 | s->bulk[s->bulk_bound + 17]);
+				s->bulk_bound += msg_len_at(s->bulk,
+				    s->bulk_bound);
 		if (ctl && (s->bulk == NULL || s->bulk_bound == s->bulk_off)) {
 			if (!write_some(s, s->ctl, s->ctl_len, &s->ctl_off))
 				break;
@@ -238,7 +246,7 @@ send_open(struct sess *s)
 	wbuf_put_u16(&w, HOLD_TIME);
 	wbuf_put_bytes(&w, &id, 4);		/* BGP ID = local address */
 	wbuf_put_u8(&w, 8 + 8 + 4);		/* optional parameters */
-	wbuf_put_u8(&w, 2); wbuf_put_u8(&w, 6);	/* multiprotocol v4 unicast */
+	wbuf_put_u8(&w, 2); wbuf_put_u8(&w, 6);	/* MP: IPv4 unicast */
 	wbuf_put_u8(&w, 1); wbuf_put_u8(&w, 4);
 	wbuf_put_u16(&w, 1); wbuf_put_u8(&w, 0); wbuf_put_u8(&w, 1);
 	wbuf_put_u8(&w, 2); wbuf_put_u8(&w, 6);	/* 4-octet AS */
@@ -275,8 +283,8 @@ open_caps(struct rbuf *r, uint32_t *as4)
 	while (rbuf_left(r) > 0) {
 		uint8_t plen;
 
-		if (rbuf_get_u8(r, &type) == -1 || rbuf_get_u8(r, &plen) == -1 ||
-		    rbuf_sub(r, plen, &p) == -1)
+		if (rbuf_get_u8(r, &type) == -1 ||
+		    rbuf_get_u8(r, &plen) == -1 || rbuf_sub(r, plen, &p) == -1)
 			return -1;
 		if (type != 2)
 			continue;
@@ -375,7 +383,7 @@ handle_msg(struct sess *s, uint8_t type, struct rbuf *body)
 			sess_established(s);
 		return 0;
 	case 5:
-		return 0;	/* ROUTE-REFRESH: the injector has nothing new */
+		return 0;	/* ROUTE-REFRESH: nothing new to send */
 	default:
 		break;
 	}
@@ -590,7 +598,8 @@ injector_encode(struct sess *s, int k)
 	    wbuf_init(&s->wd, 1 << 20, (size_t)1 << 31) == -1 ||
 	    (s->ann_msgs = gen_encode_announce(&s->ann, &B.set, idx, cnt,
 	    B.nsets, s->las, nh)) == -1 ||
-	    (s->wd_msgs = gen_encode_withdraw(&s->wd, &B.set, idx, cnt)) == -1) {
+	    (s->wd_msgs = gen_encode_withdraw(&s->wd, &B.set, idx,
+	    cnt)) == -1) {
 		free(idx);
 		return -1;
 	}
@@ -603,9 +612,12 @@ start_bulk(bool announce)
 {
 	int i;
 
-	for (i = 0; i < B.ns; i++)
-		if (B.s[i].role == R_INJECT)
-			bulk_start(&B.s[i], announce ? &B.s[i].ann : &B.s[i].wd);
+	for (i = 0; i < B.ns; i++) {
+		struct sess *s = &B.s[i];
+
+		if (s->role == R_INJECT)
+			bulk_start(s, announce ? &s->ann : &s->wd);
+	}
 }
 
 static void
@@ -697,8 +709,8 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: bgpblast [-n N] [-a SETS] [-w] [-r] [-t SEC] [-c SEC] [-s SEC] "
-	    "SESSION...\n"
+	    "usage: bgpblast [-n N] [-a SETS] [-w] [-r] [-t SEC] [-c SEC] "
+	    "[-s SEC] SESSION...\n"
 	    "       bgpblast --selftest\n"
 	    "  SESSION: inject|sink,connect=ADDR:PORT|listen=ADDR:PORT"
 	    "[,local=ADDR][,as=ASN][,peer-as=ASN]\n"

@@ -21,10 +21,11 @@ report(void)
 	if (B.rc == 0)
 		printf("null");
 	else
-		printf("\"%s\"", B.err);	/* our own text: no quotes in it */
+		printf("\"%s\"", B.err);	/* our text: no quotes */
 	printf(",\"phase\":\"%s\",\"prefixes\":%zu,\"attrSets\":%u,"
 	    "\"injectors\":%d,\"sinks\":%d,\"replicate\":%s,"
-	    "\"updatesSent\":%ld,\"bytesSent\":%zu,\"injectorPrefixesReceived\":%zu,"
+	    "\"updatesSent\":%ld,\"bytesSent\":%zu,"
+	    "\"injectorPrefixesReceived\":%zu,"
 	    "\"connectSeconds\":%.3f,\"announce\":{\"seconds\":%.3f,"
 	    "\"injectSeconds\":%.3f},\"withdraw\":{\"seconds\":%.3f,"
 	    "\"injectSeconds\":%.3f},\"sinkStats\":[",

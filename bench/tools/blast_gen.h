@@ -1,8 +1,8 @@
 /*
  * bgpblast's prefix set and UPDATE encoder (RFC 4271 section 4.3; 4-octet
  * AS_PATH as RFC 6793 section 3 allows between two NEW speakers; COMMUNITIES
- * RFC 1997). Included by bgpblast.c only: each C file in bench/tools becomes one
- * binary, so the tool's second half lives in this header.
+ * RFC 1997). Included by bgpblast.c only: each C file in bench/tools
+ * becomes one binary, so the tool's second half lives in headers.
  *
  * The set is deterministic (same -n, same prefixes, every run and every
  * daemon) and looks like an Internet table: mostly /24, then /22-/23,
@@ -47,7 +47,7 @@ struct pset {
 	size_t		  n;
 	uint32_t	 *addr;		/* host order */
 	uint8_t		 *len;
-	uint64_t	 *slot;		/* index: key = addr << 8 | len, 0 = empty */
+	uint64_t	 *slot;		/* addr << 8 | len, 0 free */
 	uint32_t	 *slotidx;
 	size_t		  mask;
 };
@@ -66,7 +66,8 @@ gen_is_bogon(uint32_t a, uint8_t len)
 
 	for (i = 0; i < sizeof(gen_bogon) / sizeof(gen_bogon[0]); i++) {
 		uint64_t blo = gen_bogon[i].a;
-		uint64_t bhi = blo + ((uint64_t)1 << (32 - gen_bogon[i].len)) - 1;
+		uint64_t bhi = blo +
+		    ((uint64_t)1 << (32 - gen_bogon[i].len)) - 1;
 
 		if (lo <= bhi && blo <= hi)
 			return 1;
@@ -77,7 +78,8 @@ gen_is_bogon(uint32_t a, uint8_t len)
 static uint8_t
 gen_pick_len(size_t i)
 {
-	uint32_t r = (uint32_t)(hash_u64(i * 0x9e3779b97f4a7c15ULL + 1) % 100000);
+	uint32_t r = (uint32_t)(hash_u64(i * 0x9e3779b97f4a7c15ULL + 1) %
+	    100000);
 	size_t k;
 
 	for (k = 0; k < sizeof(gen_mix) / sizeof(gen_mix[0]); k++) {
@@ -191,9 +193,10 @@ gen_attrset_of(size_t i, uint32_t nsets)
 static uint32_t
 gen_path_asn(uint32_t set, unsigned j)
 {
-	uint32_t as = 1000 + (uint32_t)(hash_u64((uint64_t)set << 8 | j) % 58000);
+	uint32_t as = 1000 +
+	    (uint32_t)(hash_u64((uint64_t)set << 8 | j) % 58000);
 
-	return as == 23456 ? as + 1 : as;	/* AS_TRANS is not a real hop */
+	return as == 23456 ? as + 1 : as;	/* AS_TRANS is no hop */
 }
 
 /*
@@ -329,7 +332,8 @@ gen_encode_announce(struct wbuf *w, const struct pset *p, const uint32_t *idx,
 			wbuf_put_bytes(w, attrs, alen);
 			while (i < end && nlri_size(p->len[order[i]]) <= room) {
 				room -= nlri_size(p->len[order[i]]);
-				put_nlri(w, p->addr[order[i]], p->len[order[i]]);
+				put_nlri(w, p->addr[order[i]],
+				    p->len[order[i]]);
 				i++;
 			}
 			msg_end(w, off);
@@ -360,7 +364,8 @@ gen_encode_withdraw(struct wbuf *w, const struct pset *p, const uint32_t *idx,
 			put_nlri(w, p->addr[idx[i]], p->len[idx[i]]);
 			i++;
 		}
-		wbuf_set_u16(w, (size_t)wl, (uint16_t)(w->len - (size_t)wl - 2));
+		wbuf_set_u16(w, (size_t)wl,
+		    (uint16_t)(w->len - (size_t)wl - 2));
 		wbuf_put_u16(w, 0);
 		msg_end(w, off);
 		nmsg++;

@@ -35,8 +35,8 @@ st_feed(struct sess *s, const struct wbuf *w)
 		size_t mlen = (size_t)(w->p[off + 16] << 8 | w->p[off + 17]);
 		struct rbuf body;
 
-		if (mlen < BGP_HDR || mlen > BGP_MAXMSG || off + mlen > w->len ||
-		    w->p[off + 18] != BGP_UPDATE)
+		if (mlen < BGP_HDR || mlen > BGP_MAXMSG ||
+		    off + mlen > w->len || w->p[off + 18] != BGP_UPDATE)
 			return -1;
 		rbuf_init(&body, w->p + off + BGP_HDR, mlen - BGP_HDR);
 		if (handle_update(s, &body) == -1)

@@ -14,7 +14,7 @@ sink_prefix(struct sess *s, uint32_t a, uint8_t len, bool ann)
 	long i;
 	uint8_t bit;
 
-	if (s->role == R_INJECT) {	/* count only: an echo is not our test */
+	if (s->role == R_INJECT) {	/* an echo: count, no more */
 		if (ann)
 			s->ann_rx++;
 		else
