@@ -113,12 +113,15 @@ print(n)
 EOF
 }
 
+# More info lines than $1 (re-read on every try of wait_until).
+info_after() { [ "$(ev_count info)" -gt "$1" ]; }
+
 # Fresh info line from our side (SIGUSR1), then read FIELD from it.
 us_info() {  # field
 	local before
 	before=$(ev_count info)
 	kill -USR1 "$US_PID" 2>/dev/null || return 1
-	wait_until 3 test "$(ev_count info)" -gt "$before" || return 1
+	wait_until 3 info_after "$before" || return 1
 	ev "$1" info
 }
 

@@ -78,6 +78,8 @@ est() {
 }
 notest() { ! est "$1"; }
 pget() { $API get "$1" | json_get "$2"; }
+# re-read on every try: "$(pget ...)" as an argument would be read once
+pget_is() { [ "$(pget "$1" "$2")" = "$3" ]; }
 pstate() { [ "$(pget "$1" "d['properties']['$2Status']['state']")" = "$3" ]; }
 
 wait_until 40 est c1 && ok "primary session Established (CE 172.16.0.1)" ||
@@ -110,7 +112,7 @@ check_eq "primaryStatus neighbor/local" "172.16.0.1 172.16.0.2" \
   "$(echo "$P" | json_get "d['properties']['primaryStatus']['neighbor'] + ' ' + d['properties']['primaryStatus']['localAddress']")"
 check_eq "secondaryStatus neighbor/local" "172.16.0.5 172.16.0.6" \
   "$(echo "$P" | json_get "d['properties']['secondaryStatus']['neighbor'] + ' ' + d['properties']['secondaryStatus']['localAddress']")"
-wait_until 10 test "$(pget c1 "d['properties']['primaryStatus']['prefixesReceived']")" = 1 &&
+wait_until 20 pget_is c1 "d['properties']['primaryStatus']['prefixesReceived']" 1 &&
   ok "primaryStatus counts the CE's prefix" || not_ok "primaryStatus prefixesReceived 1"
 echo "$P" | json_get "d['properties']['primaryStatus']['uptimeSeconds'] >= 0 and 'sharedKey' not in d['properties']" |
   grep -qx true && ok "status has an uptime; sharedKey stays write-only" ||

@@ -35,6 +35,8 @@ for c in c1 c2; do
 done
 est() { bird_established "${SOCK[$1]}" msee; }
 pget() { $API get c1 | json_get "$1"; }
+# re-read on every try: "$(pget ...)" as an argument would be read once
+pget_is() { [ "$(pget "$1")" = "$2" ]; }
 
 wait_until 30 est c2 && ok "secondary (10 prefixes) Established" ||
   not_ok "secondary Established"
@@ -53,7 +55,7 @@ sleep 3
 check_eq "one limit NOTIFICATION in the retry interval" 1 \
   "$(grep -c 'Received: Maximum number of prefixes reached' "$D/c1/bird.log")"
 est c2 && ok "secondary untouched" || not_ok "secondary still Established"
-wait_until 10 test "$(pget "d['properties']['secondaryStatus']['prefixesReceived']")" = 10 &&
+wait_until 10 pget_is "d['properties']['secondaryStatus']['prefixesReceived']" 10 &&
   ok "GET: secondaryStatus prefixesReceived 10" || not_ok "secondary prefixes 10"
 
 write_ce c1 172.16.0.1 172.16.0.2 "$KEY" 10
@@ -61,7 +63,7 @@ birdc -s "${SOCK[c1]}" configure >/dev/null
 wait_until 75 est c1 && [ $((SECONDS - T0)) -ge 50 ] &&
   ok "under the limit again: primary back after the retry interval ($((SECONDS - T0)) s)" ||
   not_ok "primary back under the limit after the retry interval ($((SECONDS - T0)) s)"
-wait_until 10 test "$(pget "d['properties']['primaryStatus']['prefixesReceived']")" = 10 &&
+wait_until 20 pget_is "d['properties']['primaryStatus']['prefixesReceived']" 10 &&
   ok "GET: primaryStatus prefixesReceived 10" || not_ok "primary prefixes 10"
 rce_logs_clean
 done_testing
