@@ -5,12 +5,12 @@ set -euo pipefail
 
 PKGS=(
   # build
-  gcc make pkg-config libmnl-dev libjansson-dev libmicrohttpd-dev
-  libsqlite3-dev
+  gcc make pkg-config libc6-dev linux-libc-dev libmnl-dev libjansson-dev
+  libmicrohttpd-dev libsqlite3-dev
   # fuzzing and sanitizers
   clang libclang-rt-14-dev
   # lab, integration tests and interop peers
-  iproute2 iputils-ping nftables bird2 frr gobgpd sqlite3 curl
+  iproute2 iputils-ping nftables netbase bird2 frr gobgpd sqlite3 curl
   bgpdump tcpdump procps psmisc python3
 )
 
@@ -28,6 +28,8 @@ fi
 echo "xroute: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# Named explicitly above, recommendations included or not: the C headers
+# (libc6-dev) are only a recommendation of gcc.
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # The distribution services must not run on their own: tests start the
 # daemons they need, in namespaces, with their own configurations.
