@@ -55,10 +55,7 @@ static const struct er_field circuit_props[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 };
 static const struct er_field circuit_schema[] = {
-	{ "id", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "name", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "type", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "etag", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
+	ER_F_ARM_IDS,
 	{ "location", FT_STR, ERF_REQ, 0, 0, NULL, NULL, NULL },
 	{ "tags", FT_MAP, 0, 0, 0, NULL, NULL, NULL },
 	{ "sku", FT_OBJ, ERF_REQ, 0, 0, NULL, sku_fields, NULL },
@@ -96,20 +93,10 @@ er_circuit_link_limit(json_t *c)
 	return 100;
 }
 
-static char *
-lower_dup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-
-	for (char *p = d; p && *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return d;
-}
-
 json_t *
 er_circuit_connections(struct er_ctx *ctx, const char *circuit_id)
 {
-	char *k = lower_dup(circuit_id);
+	char *k = er_strdup_lower(circuit_id);
 	json_t *a = er_by_idx(ctx, &er_rt_connection, k);
 
 	free(k);
@@ -474,10 +461,7 @@ static const struct er_field auth_props[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 };
 static const struct er_field auth_schema[] = {
-	{ "id", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "name", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "type", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "etag", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
+	ER_F_ARM_IDS,
 	{ "properties", FT_OBJ, 0, 0, 0, NULL, auth_props, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 };

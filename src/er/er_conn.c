@@ -42,10 +42,7 @@ static const struct er_field conn_props[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 };
 static const struct er_field conn_schema[] = {
-	{ "id", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "name", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "type", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "etag", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
+	ER_F_ARM_IDS,
 	{ "location", FT_STR, ERF_REQ, 0, 0, NULL, NULL, NULL },
 	{ "tags", FT_MAP, 0, 0, 0, NULL, NULL, NULL },
 	{ "properties", FT_OBJ, ERF_REQ, 0, 0, NULL, conn_props, NULL },

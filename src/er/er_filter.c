@@ -30,10 +30,7 @@ static const struct er_field rule_props[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 };
 static const struct er_field rule_schema[] = {
-	{ "id", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "name", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "type", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "etag", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
+	ER_F_ARM_IDS,
 	{ "location", FT_STR, 0, 0, 64, NULL, NULL, "ignored; the filter's" },
 	{ "properties", FT_OBJ, ERF_REQ, 0, 0, NULL, rule_props, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
@@ -61,31 +58,18 @@ static const struct er_field filter_props[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 };
 static const struct er_field filter_schema[] = {
-	{ "id", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "name", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "type", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "etag", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
+	ER_F_ARM_IDS,
 	{ "location", FT_STR, ERF_REQ, 0, 0, NULL, NULL, NULL },
 	{ "tags", FT_MAP, 0, 0, 0, NULL, NULL, NULL },
 	{ "properties", FT_OBJ, 0, 0, 0, NULL, filter_props, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 };
 
-static char *
-lower_dup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-
-	for (char *p = d; p && *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return d;
-}
-
 /* Peerings (IPv4 attachment, or IPv6 when only that) using the filter. */
 json_t *
 er_filter_attached(struct er_ctx *ctx, const char *filter_id)
 {
-	char *k = lower_dup(filter_id);
+	char *k = er_strdup_lower(filter_id);
 	json_t *a = er_by_idx(ctx, &er_rt_peering, k);
 
 	free(k);

@@ -123,25 +123,12 @@ static const struct er_field gw_props[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 };
 static const struct er_field gw_schema[] = {
-	{ "id", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "name", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "type", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "etag", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
+	ER_F_ARM_IDS,
 	{ "location", FT_STR, ERF_REQ, 0, 0, NULL, NULL, NULL },
 	{ "tags", FT_MAP, 0, 0, 0, NULL, NULL, NULL },
 	{ "properties", FT_OBJ, ERF_REQ, 0, 0, NULL, gw_props, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 };
-
-static char *
-lower_dup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-
-	for (char *p = d; p && *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return d;
-}
 
 static const struct gw_sku *
 sku_find(const char *name)
@@ -278,7 +265,7 @@ vnet_check(struct er_op *op, json_t *pr, char *vnet_id, size_t len)
 		json_object_set_new(json_object_get(ipc, "properties"),
 		    "privateIPAllocationMethod", json_string("Dynamic"));
 	{
-		char *k2 = lower_dup(vnet_id);
+		char *k2 = er_strdup_lower(vnet_id);
 
 		gws = er_by_idx(op->ctx, &er_rt_gateway, k2);
 		free(k2);

@@ -33,6 +33,13 @@ struct er_field {
 	const char		*doc;		/* one line for OpenAPI */
 };
 
+/* The read-only identity every ARM resource schema starts with. */
+#define ER_F_ARM_IDS \
+	{ "id", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL }, \
+	{ "name", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL }, \
+	{ "type", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL }, \
+	{ "etag", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL }
+
 /* Check obj against fields: unknown members and wrong types are errors
  * naming the full property path; read-only members are removed; enum
  * values are rewritten to their canonical case. */
@@ -145,6 +152,8 @@ json_t	*er_ref_check(struct er_op *, const char *id, const struct er_rtype *,
 json_t	*er_render(struct er_ctx *, const struct er_rtype *, json_t *doc);
 
 /* --- small helpers (er_util.c) --- */
+/* A lower-case copy (ARM names compare case-insensitively); free() it. */
+char	*er_strdup_lower(const char *);
 void	er_guid(char out[37]);
 void	er_etag(char out[40]);
 void	er_time_iso(int64_t ms, char out[32]);

@@ -97,10 +97,7 @@ static const struct er_field peering_props[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 };
 static const struct er_field peering_schema[] = {
-	{ "id", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "name", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "type", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "etag", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
+	ER_F_ARM_IDS,
 	{ "properties", FT_OBJ, ERF_REQ, 0, 0, NULL, peering_props, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 };

@@ -238,3 +238,13 @@ er_prefix_special(const struct prefix *p, bool *documentation)
 	}
 	return NULL;
 }
+
+char *
+er_strdup_lower(const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	for (char *p = d; p != NULL && *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return d;
+}

@@ -52,31 +52,18 @@ static const struct er_field vnet_props[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 };
 static const struct er_field vnet_schema[] = {
-	{ "id", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "name", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "type", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "etag", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
+	ER_F_ARM_IDS,
 	{ "location", FT_STR, ERF_REQ, 0, 0, NULL, NULL, NULL },
 	{ "tags", FT_MAP, 0, 0, 0, NULL, NULL, NULL },
 	{ "properties", FT_OBJ, ERF_REQ, 0, 0, NULL, vnet_props, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 };
 
-static char *
-lower_dup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-
-	for (char *p = d; p && *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return d;
-}
-
 /* The gateways of a VNet (indexed by VNet id). */
 static json_t *
 vnet_gateways(struct er_ctx *ctx, const char *vnet_id)
 {
-	char *k = lower_dup(vnet_id);
+	char *k = er_strdup_lower(vnet_id);
 	json_t *a = er_by_idx(ctx, &er_rt_gateway, k);
 
 	free(k);
@@ -240,7 +227,7 @@ vnet_put(struct er_op *op)
 static json_t *
 peerings_to(struct er_ctx *ctx, const char *vnet_id)
 {
-	char *k = lower_dup(vnet_id);
+	char *k = er_strdup_lower(vnet_id);
 	json_t *a = er_by_idx(ctx, &er_rt_vnet_peering, k);
 
 	free(k);
@@ -331,10 +318,7 @@ static const struct er_field vp_props[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 };
 static const struct er_field vp_schema[] = {
-	{ "id", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "name", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "type", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "etag", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
+	ER_F_ARM_IDS,
 	{ "properties", FT_OBJ, ERF_REQ, 0, 0, NULL, vp_props, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 };

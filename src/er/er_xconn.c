@@ -37,10 +37,7 @@ static const struct er_field xc_props[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 };
 static const struct er_field xc_schema[] = {
-	{ "id", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "name", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "type", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
-	{ "etag", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
+	ER_F_ARM_IDS,
 	{ "location", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
 	{ "tags", FT_MAP, ERF_RO, 0, 0, NULL, NULL, NULL },
 	{ "properties", FT_OBJ, ERF_REQ, 0, 0, NULL, xc_props, NULL },
