@@ -419,22 +419,12 @@ circuit_ukey(json_t *doc)
 }
 
 /* Secondary index: lower-case provider name, for the provider's list of
- * cross connections. Returned pointer must outlive er_save: keep a small
- * rotating buffer. */
-static const char *
+ * cross connections. */
+static char *
 circuit_idx(json_t *doc)
 {
-	static char buf[2][128];
-	static int which;
-	const char *p = er_jstr(doc,
+	return er_idx_lower(doc,
 	    "properties.serviceProviderProperties.serviceProviderName");
-	char *b = buf[which ^= 1];
-	size_t i;
-
-	for (i = 0; p && p[i] && i + 1 < sizeof(buf[0]); i++)
-		b[i] = (char)tolower((unsigned char)p[i]);
-	b[i] = '\0';
-	return b;
 }
 
 const struct er_rtype er_rt_circuit = {

@@ -401,19 +401,10 @@ conn_del(struct er_op *op)
 	return rc;
 }
 
-static const char *
+static char *
 conn_idx(json_t *doc)
 {
-	static char buf[2][ER_ID_MAX];
-	static int which;
-	const char *v = er_jstr(doc, "properties.peer.id");
-	char *b = buf[which ^= 1];
-	size_t i;
-
-	for (i = 0; v && v[i] && i + 1 < ER_ID_MAX; i++)
-		b[i] = (char)tolower((unsigned char)v[i]);
-	b[i] = '\0';
-	return b;
+	return er_idx_lower(doc, "properties.peer.id");
 }
 
 const struct er_rtype er_rt_connection = {

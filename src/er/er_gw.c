@@ -378,19 +378,10 @@ gw_render(struct er_ctx *ctx, json_t *doc)
 	json_object_del(json_object_get(doc, "properties"), "xrVirtualNetwork");
 }
 
-static const char *
+static char *
 gw_idx(json_t *doc)
 {
-	static char buf[2][ER_ID_MAX];
-	static int which;
-	const char *v = er_jstr(doc, "properties.xrVirtualNetwork");
-	char *b = buf[which ^= 1];
-	size_t i;
-
-	for (i = 0; v && v[i] && i + 1 < ER_ID_MAX; i++)
-		b[i] = (char)tolower((unsigned char)v[i]);
-	b[i] = '\0';
-	return b;
+	return er_idx_lower(doc, "properties.xrVirtualNetwork");
 }
 
 const struct er_rtype er_rt_gateway = {

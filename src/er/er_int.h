@@ -69,7 +69,8 @@ struct er_rtype {
 	int	(*complete)(struct er_ctx *, json_t *, struct er_err *);
 	int	(*action)(struct er_op *);
 	const char *(*ukey)(json_t *);
-	const char *(*idx)(json_t *);
+	/* secondary index value, allocated (er_save frees it), or NULL */
+	char *(*idx)(json_t *);
 };
 
 extern const struct er_rtype er_rt_sub, er_rt_rg, er_rt_circuit,
@@ -154,6 +155,8 @@ json_t	*er_render(struct er_ctx *, const struct er_rtype *, json_t *doc);
 /* --- small helpers (er_util.c) --- */
 /* A lower-case copy (ARM names compare case-insensitively); free() it. */
 char	*er_strdup_lower(const char *);
+/* er_strdup_lower() of the string at 'path' in doc, or NULL if absent. */
+char	*er_idx_lower(json_t *doc, const char *path);
 void	er_guid(char out[37]);
 void	er_etag(char out[40]);
 void	er_time_iso(int64_t ms, char out[32]);

@@ -16,12 +16,13 @@
 
 #include "er/er_int.h"
 
-static const char *
+static char *
 op_idx(json_t *doc)
 {
 	const char *s = er_jstr(doc, "status");
 
-	return s != NULL && strcmp(s, "InProgress") == 0 ? "InProgress" : NULL;
+	return s != NULL && strcmp(s, "InProgress") == 0 ?
+	    strdup("InProgress") : NULL;
 }
 
 int

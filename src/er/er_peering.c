@@ -433,23 +433,13 @@ peering_action(struct er_op *op)
 
 /* Secondary index: the attached route filter, lower case, so a filter
  * finds its peerings without a scan. */
-static const char *
+static char *
 peering_idx(json_t *doc)
 {
-	static char buf[2][ER_ID_MAX];
-	static int which;
-	const char *f = er_jstr(doc, "properties.routeFilter.id");
-	char *b = buf[which ^= 1];
-	size_t i;
+	char *k = er_idx_lower(doc, "properties.routeFilter.id");
 
-	if (f == NULL)
-		f = er_jstr(doc, "properties.ipv6PeeringConfig.routeFilter.id");
-	if (f == NULL)
-		return NULL;
-	for (i = 0; f[i] && i + 1 < ER_ID_MAX; i++)
-		b[i] = (char)tolower((unsigned char)f[i]);
-	b[i] = '\0';
-	return b;
+	return k != NULL ? k : er_idx_lower(doc,
+	    "properties.ipv6PeeringConfig.routeFilter.id");
 }
 
 /* Live session state the edges write (ER_PEERING_STATUS_TYPE records):

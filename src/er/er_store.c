@@ -43,12 +43,15 @@ er_save(struct er_ctx *ctx, const struct er_rtype *rt, json_t *doc,
 	if (er_path_parse(id, &p) == 0 && p.sub[0] != '\0')
 		r.sub = p.sub;
 	r.ukey = rt->ukey ? (char *)rt->ukey(doc) : NULL;
-	r.idx = rt->idx ? (char *)rt->idx(doc) : NULL;
+	r.idx = rt->idx ? rt->idx(doc) : NULL;
 	r.doc = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (r.doc == NULL)
+	if (r.doc == NULL) {
+		free(r.idx);
 		return er_fail(err, ER_E_STORE, "cannot encode document");
+	}
 	rc = store_put(ctx->st, &r);
 	free(r.doc);
+	free(r.idx);
 	if (rc != STORE_OK)
 		return er_fail(err, ER_E_STORE, ctx->st->errmsg);
 	return 0;

@@ -248,3 +248,11 @@ er_strdup_lower(const char *s)
 		*p = (char)tolower((unsigned char)*p);
 	return d;
 }
+
+char *
+er_idx_lower(json_t *doc, const char *path)
+{
+	const char *v = er_jstr(doc, path);
+
+	return v != NULL ? er_strdup_lower(v) : NULL;
+}

@@ -471,19 +471,10 @@ vp_del(struct er_op *op)
 	return 0;
 }
 
-static const char *
+static char *
 vp_idx(json_t *doc)
 {
-	static char buf[2][ER_ID_MAX];
-	static int which;
-	const char *r = er_jstr(doc, "properties.remoteVirtualNetwork.id");
-	char *b = buf[which ^= 1];
-	size_t i;
-
-	for (i = 0; r && r[i] && i + 1 < ER_ID_MAX; i++)
-		b[i] = (char)tolower((unsigned char)r[i]);
-	b[i] = '\0';
-	return b;
+	return er_idx_lower(doc, "properties.remoteVirtualNetwork.id");
 }
 
 const struct er_rtype er_rt_vnet_peering = {
