@@ -56,15 +56,7 @@ wait_until 10 test -S "$D/edge.sock" || not_ok "edge control socket"
 ip netns exec $P-custa python3 "$XR_ROOT/tests/integ/tenant_isolation.py" \
   "$XR_BUILD/xrctl" "$D/edge.sock" "$P-edge" >"$D/py.out" 2>&1
 prc=$?
-# renumber the script's TAP lines into ours
-while IFS= read -r l; do
-  case $l in
-    "ok "*) ok "${l#ok * - }" ;;
-    "not ok "*) not_ok "${l#not ok * - }" ;;
-    "1.."*) ;;
-    *) echo "# $l" ;;
-  esac
-done <"$D/py.out"
+tap_relay "$D/py.out"
 [ $prc -eq 0 ] || grep -q '^not ok' "$D/py.out" ||
   not_ok "tenant_isolation.py exited $prc without a verdict"
 
