@@ -12,6 +12,8 @@ PKGS=(
   # lab, integration tests and interop peers
   iproute2 iputils-ping nftables netbase bird2 frr gobgpd sqlite3 curl
   bgpdump tcpdump procps psmisc python3
+  # systemd-analyze checks the units of contrib/systemd
+  systemd
 )
 
 missing=()
