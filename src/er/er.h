@@ -45,9 +45,10 @@
 #define ER_VIEW_TIMEOUT_MS	10000
 #define ER_VIEW_POLL_MS		200
 
-/* Records the edges and the API write as observations or diagnostics:
- * a change to them never changes desired state, so followers of the
- * change feed (edges, gateways) need not rebuild for them. */
+/* Records the edges and the API write as observations, diagnostics or
+ * operation bookkeeping: a change to them never changes desired state
+ * (a PUT also writes the resource itself), so followers of the change
+ * feed (edges, gateways) need not rebuild for them. */
 bool	er_type_not_desired(const char *type);
 
 enum er_role { ER_ROLE_NONE, ER_ROLE_TENANT, ER_ROLE_PROVIDER, ER_ROLE_ADMIN };

@@ -20,8 +20,10 @@
  *
  * The verdict follows the guide's interpretation table: matches both
  * ways on both edges is healthy; received but never sent means the return
- * path is wrong; sent but never received means on-premises does not route
- * back over the circuit; one edge silent means that link is down.
+ * path is wrong (also per path, when the other path does not carry the
+ * missing replies: active-active asymmetry is not a fault); sent but
+ * never received means on-premises does not route back over the circuit;
+ * one edge silent means that link is down.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,7 +203,7 @@ static json_t *
 verdict(json_t *rows)
 {
 	json_int_t rx = 0, tx = 0, r, t;
-	const char *silent = NULL, *busy = NULL, *code, *p;
+	const char *silent = NULL, *busy = NULL, *oneway = NULL, *code, *p;
 	char msg[512];
 	json_t *row;
 	size_t i;
@@ -216,6 +218,8 @@ verdict(json_t *rows)
 			silent = p;
 		else
 			busy = p;
+		if (r > 0 && t == 0)
+			oneway = p;
 	}
 	if (rx + tx == 0) {
 		code = "NoMatches";
@@ -234,6 +238,14 @@ verdict(json_t *rows)
 		    "not return: check return-path routing (are the right "
 		    "prefixes advertised? does a user-defined route override "
 		    "them?)");
+	} else if (oneway != NULL && tx < rx) {
+		/* replies missing, and not carried by the other path either
+		 * (active-active asymmetry would show them there) */
+		code = "NoReturnTrafficOnPath";
+		snprintf(msg, sizeof(msg), "traffic reaches the %s edge but "
+		    "does not return over it, and the other path does not "
+		    "carry the missing replies: check return-path routing "
+		    "for that path", oneway);
 	} else if (rx == 0) {
 		code = "NoInboundTraffic";
 		snprintf(msg, sizeof(msg), "traffic leaves the edge towards "

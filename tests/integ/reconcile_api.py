@@ -7,6 +7,11 @@
                                               PUT AzurePrivatePeering
   reconcile_api.py STATE get NAME             GET the peering (JSON)
   reconcile_api.py STATE delete NAME          DELETE the peering
+  reconcile_api.py STATE post NAME TAIL       POST .../peerings/TAIL of
+                                              circuit NAME; prints the
+                                              status and the error message
+  reconcile_api.py STATE env                  XR_TOKEN/XR_SUBSCRIPTION/XR_API
+                                              for xrctl (shell assignments)
 
 STATE is a JSON file holding the port and tokens between steps. The
 admin token comes from $XR_ADMIN_TOKEN (the API role reads the same)."""
@@ -112,6 +117,19 @@ def delete(st, name):
     t.wait_op(r)
 
 
+def post(st, name, tail):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("POST", RG + "/expressRouteCircuits/%s/peerings/%s" %
+              (name, tail))
+    msg = (r.body or {}).get("error", {}).get("message", "")
+    print("%d %s" % (r.status, msg))
+
+
+def env(st):
+    print("XR_TOKEN=%s XR_SUBSCRIPTION=%s XR_API=http://127.0.0.1:%d" %
+          (st["tok"]["tenant"], SUB, st["port"]))
+
+
 def main():
     path, cmd, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     if cmd == "init":
@@ -124,6 +142,10 @@ def main():
         get(load(path), *args)
     elif cmd == "delete":
         delete(load(path), *args)
+    elif cmd == "post":
+        post(load(path), *args)
+    elif cmd == "env":
+        env(load(path))
     else:
         die("unknown step " + cmd)
 

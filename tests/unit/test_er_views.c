@@ -197,6 +197,10 @@ test_conntest(void)
 	T_CHECK(strstr(er_jstr(R.body, "verdict.message") ?: "", "traffic reaches "
 	    "the edge but does not return: check return-path routing") !=
 	    NULL);
+	T_STREQ(ct_round(5, 5, 4, 0), "NoReturnTrafficOnPath");
+	T_CHECK(strstr(er_jstr(R.body, "verdict.message") ?: "", "reaches "
+	    "the secondary edge") != NULL);
+	T_STREQ(ct_round(5, 0, 0, 5), "Healthy");	/* asymmetric */
 	T_STREQ(ct_round(0, 4, 0, 0), "OnePathSilent");
 	T_CHECK(strstr(er_jstr(R.body, "verdict.message") ?: "", "the secondary "
 	    "edge shows no matches") != NULL);
