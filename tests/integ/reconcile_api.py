@@ -20,6 +20,11 @@
                                               PUT a connection
   reconcile_api.py STATE getconn NAME         GET a connection (JSON)
   reconcile_api.py STATE delconn NAME         DELETE a connection
+  reconcile_api.py STATE post NAME TAIL       POST .../peerings/TAIL of
+                                              circuit NAME; prints the
+                                              status and the error message
+  reconcile_api.py STATE env                  XR_TOKEN/XR_SUBSCRIPTION/XR_API
+                                              for xrctl (shell assignments)
 
 Several steps can go in one invocation, separated by "+" (one Python
 start instead of several: the tests run on a loaded machine):
@@ -196,9 +201,23 @@ def delconn(st, name):
     t.wait_op(r)
 
 
+def post(st, name, tail):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("POST", RG + "/expressRouteCircuits/%s/peerings/%s" %
+              (name, tail))
+    msg = (r.body or {}).get("error", {}).get("message", "")
+    print("%d %s" % (r.status, msg))
+
+
+def env(st):
+    print("XR_TOKEN=%s XR_SUBSCRIPTION=%s XR_API=http://127.0.0.1:%d" %
+          (st["tok"]["tenant"], SUB, st["port"]))
+
+
 STEPS = {"circuit": circuit, "peering": peering, "get": get,
-         "delete": delete, "vnet": vnet, "vpeer": vpeer, "gateway": gateway,
-         "connection": connection, "getconn": getconn, "delconn": delconn}
+         "delete": delete, "post": post, "env": env, "vnet": vnet,
+         "vpeer": vpeer, "gateway": gateway, "connection": connection,
+         "getconn": getconn, "delconn": delconn}
 
 
 def main():
