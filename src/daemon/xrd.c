@@ -390,8 +390,10 @@ xrd_apply(struct xrd *x, struct xr_conf *nw, char *err, size_t errlen)
 	x->env.local_as = nw->as;
 	if (fib_start(x, nw, err, errlen) == -1)
 		return -1;
-	x->conf = nw;
+	/* Still under the old configuration while removing: the FIB hook
+	 * finds a removed context's kernel table and withdraws its routes. */
 	remove_old(x, old, nw);
+	x->conf = nw;
 	apply_new(x, old, nw);
 	fib_bind(x, nw);
 	rules_sync(x, old, nw);
