@@ -5,8 +5,17 @@
                                               prints the service key
   reconcile_api.py STATE peering NAME VLAN P1 P2 KEY [STATE]
                                               PUT AzurePrivatePeering
-  reconcile_api.py STATE get NAME             GET the peering (JSON)
+  reconcile_api.py STATE ipv6 NAME P1 P2 [STATE]
+                                              add ipv6PeeringConfig to the
+                                              peering (GET, PUT back)
+  reconcile_api.py STATE get NAME [EXPR]      GET the peering (JSON), or
+                                              the value of EXPR on it (d)
+  reconcile_api.py STATE circuit-get NAME [EXPR]
+                                              the same for the circuit
   reconcile_api.py STATE delete NAME          DELETE the peering
+  reconcile_api.py STATE env                  XR_API, XR_TOKEN and
+                                              XR_SUBSCRIPTION for xrctl
+                                              (tenant), as shell lines
 
 STATE is a JSON file holding the port and tokens between steps. The
 admin token comes from $XR_ADMIN_TOKEN (the API role reads the same)."""
@@ -94,13 +103,60 @@ def peering(st, name, vlan, p1, p2, key, state="Enabled"):
     t.wait_op(r)
 
 
-def get(st, name):
+def ipv6(st, name, p1, p2, state="Enabled"):
+    t = Client(st["port"], st["tok"]["tenant"])
+    path = RG + "/expressRouteCircuits/%s/peerings/AzurePrivatePeering" % name
+    r = t.req("GET", path)
+    if r.status != 200:
+        die("get", r)
+    body = r.body
+    body["properties"]["ipv6PeeringConfig"] = {
+        "primaryPeerAddressPrefix": p1, "secondaryPeerAddressPrefix": p2,
+        "state": state}
+    r = t.req("PUT", path, body)
+    if r.status not in (200, 201):
+        die("ipv6", r)
+    t.wait_op(r)
+
+
+def show(body, expr=None):
+    """The document, or EXPR evaluated on it as lib.sh's json_get does
+    (one process per check: python starts slowly on a loaded machine)."""
+    if expr is None:
+        print(json.dumps(body))
+        return
+    try:
+        v = eval(expr, {"d": body, "len": len, "str": str})
+    except Exception:
+        sys.exit(1)
+    if isinstance(v, (dict, list, tuple)):
+        print(json.dumps(v, sort_keys=True))
+    elif isinstance(v, bool):
+        print("true" if v else "false")
+    else:
+        print("null" if v is None else v)
+
+
+def circuit_get(st, name, expr=None):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("GET", RG + "/expressRouteCircuits/%s" % name)
+    if r.status != 200:
+        die("circuit-get", r)
+    show(r.body, expr)
+
+
+def env(st):
+    print("export XR_API=http://127.0.0.1:%d XR_TOKEN=%s XR_SUBSCRIPTION=%s"
+          % (st["port"], st["tok"]["tenant"], SUB))
+
+
+def get(st, name, expr=None):
     t = Client(st["port"], st["tok"]["tenant"])
     r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/"
               "AzurePrivatePeering" % name)
     if r.status != 200:
         die("get", r)
-    print(json.dumps(r.body))
+    show(r.body, expr)
 
 
 def delete(st, name):
@@ -120,6 +176,12 @@ def main():
         circuit(load(path), *args)
     elif cmd == "peering":
         peering(load(path), *args)
+    elif cmd == "ipv6":
+        ipv6(load(path), *args)
+    elif cmd == "circuit-get":
+        circuit_get(load(path), *args)
+    elif cmd == "env":
+        env(load(path))
     elif cmd == "get":
         get(load(path), *args)
     elif cmd == "delete":
