@@ -13,9 +13,11 @@
   reconcile_api.py STATE circuit-get NAME [EXPR]
                                               the same for the circuit
   reconcile_api.py STATE delete NAME          DELETE the peering
-  reconcile_api.py STATE env                  XR_API, XR_TOKEN and
-                                              XR_SUBSCRIPTION for xrctl
-                                              (tenant), as shell lines
+  reconcile_api.py STATE post NAME TAIL       POST .../peerings/TAIL of
+                                              circuit NAME; prints the
+                                              status and the error message
+  reconcile_api.py STATE env                  XR_TOKEN/XR_SUBSCRIPTION/XR_API
+                                              for xrctl (shell assignments)
 
 STATE is a JSON file holding the port and tokens between steps. The
 admin token comes from $XR_ADMIN_TOKEN (the API role reads the same)."""
@@ -145,11 +147,6 @@ def circuit_get(st, name, expr=None):
     show(r.body, expr)
 
 
-def env(st):
-    print("export XR_API=http://127.0.0.1:%d XR_TOKEN=%s XR_SUBSCRIPTION=%s"
-          % (st["port"], st["tok"]["tenant"], SUB))
-
-
 def get(st, name, expr=None):
     t = Client(st["port"], st["tok"]["tenant"])
     r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/"
@@ -168,6 +165,19 @@ def delete(st, name):
     t.wait_op(r)
 
 
+def post(st, name, tail):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("POST", RG + "/expressRouteCircuits/%s/peerings/%s" %
+              (name, tail))
+    msg = (r.body or {}).get("error", {}).get("message", "")
+    print("%d %s" % (r.status, msg))
+
+
+def env(st):
+    print("XR_TOKEN=%s XR_SUBSCRIPTION=%s XR_API=http://127.0.0.1:%d" %
+          (st["tok"]["tenant"], SUB, st["port"]))
+
+
 def main():
     path, cmd, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     if cmd == "init":
@@ -180,12 +190,14 @@ def main():
         ipv6(load(path), *args)
     elif cmd == "circuit-get":
         circuit_get(load(path), *args)
-    elif cmd == "env":
-        env(load(path))
     elif cmd == "get":
         get(load(path), *args)
     elif cmd == "delete":
         delete(load(path), *args)
+    elif cmd == "post":
+        post(load(path), *args)
+    elif cmd == "env":
+        env(load(path))
     else:
         die("unknown step " + cmd)
 

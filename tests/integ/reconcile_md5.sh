@@ -84,7 +84,7 @@ for p in primary secondary; do
     *) not_ok "GET: ${p}Status is '$s' with mismatched keys" ;;
   esac
 done
-eval "$($API env)"
+eval "export $($API env)"
 "$XR_BUILD/xrctl" peering show -g rg --circuit-name c1 -n AzurePrivatePeering |
   grep -qE "^PrimarySession  +: (Idle|Connect|Active|OpenSent), neighbor 172\.16\.0\.1, 0 flaps" &&
   ok "xrctl peering show: primary session not Established, 0 flaps" ||

@@ -99,7 +99,7 @@ ip -n xr-rc6-e1 route show table main | grep -q "10.2.20.0/25" &&
 # ---- circuit summary and xrctl show ------------------------------------------------
 cup() { [ "$(cget "d['properties']['sessionSummary']['state']")" = Up ]; }
 wait_until 15 cup && ok "GET circuit: sessionSummary Up" || not_ok "sessionSummary Up"
-eval "$($API env)"
+eval "export $($API env)"
 CS=$("$XR_BUILD/xrctl" circuit show -g rg -n c1)
 for l in "Name                             : c1" \
   "CircuitProvisioningState         : Enabled" \
