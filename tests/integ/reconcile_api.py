@@ -5,9 +5,6 @@
                                               prints the service key
   reconcile_api.py STATE peering NAME VLAN P1 P2 KEY [STATE]
                                               PUT AzurePrivatePeering
-  reconcile_api.py STATE ipv6 NAME P1 P2 [STATE]
-                                              add ipv6PeeringConfig to the
-                                              peering (GET, PUT back)
   reconcile_api.py STATE get NAME [EXPR]      GET the peering (JSON), or
                                               the value of EXPR on it (d)
   reconcile_api.py STATE circuit-get NAME [EXPR]
@@ -105,22 +102,6 @@ def peering(st, name, vlan, p1, p2, key, state="Enabled"):
     t.wait_op(r)
 
 
-def ipv6(st, name, p1, p2, state="Enabled"):
-    t = Client(st["port"], st["tok"]["tenant"])
-    path = RG + "/expressRouteCircuits/%s/peerings/AzurePrivatePeering" % name
-    r = t.req("GET", path)
-    if r.status != 200:
-        die("get", r)
-    body = r.body
-    body["properties"]["ipv6PeeringConfig"] = {
-        "primaryPeerAddressPrefix": p1, "secondaryPeerAddressPrefix": p2,
-        "state": state}
-    r = t.req("PUT", path, body)
-    if r.status not in (200, 201):
-        die("ipv6", r)
-    t.wait_op(r)
-
-
 def show(body, expr=None):
     """The document, or EXPR evaluated on it as lib.sh's json_get does
     (one process per check: python starts slowly on a loaded machine)."""
@@ -186,8 +167,6 @@ def main():
         circuit(load(path), *args)
     elif cmd == "peering":
         peering(load(path), *args)
-    elif cmd == "ipv6":
-        ipv6(load(path), *args)
     elif cmd == "circuit-get":
         circuit_get(load(path), *args)
     elif cmd == "get":

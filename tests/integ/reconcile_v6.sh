@@ -26,10 +26,19 @@ for n in e1 e2 c1 c2; do ns_create xr-rc6-$n || exit 1; done
 ns_link xr-rc6-e1 p200 "" xr-rc6-c1 msee "172.16.0.1/30 fd00:200::1/126"
 ns_link xr-rc6-e2 p200 "" xr-rc6-c2 msee "172.16.0.5/30 fd00:200::5/126"
 
+eval "export $($API env)"
 SKEY=$($API circuit c1) && $API peering c1 200 172.16.0.0/30 \
-  172.16.0.4/30 "$KEY" && $API ipv6 c1 fd00:200::/126 fd00:200::4/126 &&
-  ok "circuit with a dual-stack private peering (IPv6 fd00:200::/126, ::4/126)" ||
-  not_ok "circuit and dual-stack peering"
+  172.16.0.4/30 "$KEY" && ok "circuit with a private peering (IPv4)" ||
+  not_ok "circuit and peering"
+# IPv6 added to the existing peering the way az does it
+"$XR_BUILD/xrctl" peering update -g rg --circuit-name c1 \
+  --peering-type AzurePrivatePeering --ip-version IPv6 \
+  --primary-peer-subnet fd00:200::/126 \
+  --secondary-peer-subnet fd00:200::4/126 >/dev/null &&
+  check_eq "xrctl peering update --ip-version IPv6: dual stack, IPv4 kept" \
+    "fd00:200::/126 fd00:200::4/126 172.16.0.0/30 200" \
+    "$($API get c1 "' '.join([d['properties']['ipv6PeeringConfig']['primaryPeerAddressPrefix'], d['properties']['ipv6PeeringConfig']['secondaryPeerAddressPrefix'], d['properties']['primaryPeerAddressPrefix'], str(d['properties']['vlanId'])])")" ||
+  not_ok "xrctl peering update --ip-version IPv6"
 start_edge xr-rc6-e1 e1 primary 10.255.0.1 200=p200
 start_edge xr-rc6-e2 e2 secondary 10.255.0.2 200=p200
 
@@ -99,7 +108,6 @@ ip -n xr-rc6-e1 route show table main | grep -q "10.2.20.0/25" &&
 # ---- circuit summary and xrctl show ------------------------------------------------
 cup() { [ "$(cget "d['properties']['sessionSummary']['state']")" = Up ]; }
 wait_until 15 cup && ok "GET circuit: sessionSummary Up" || not_ok "sessionSummary Up"
-eval "export $($API env)"
 CS=$("$XR_BUILD/xrctl" circuit show -g rg -n c1)
 for l in "Name                             : c1" \
   "CircuitProvisioningState         : Enabled" \
