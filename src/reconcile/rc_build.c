@@ -12,6 +12,7 @@
  *     customer, the regional community 12076:50RRR added (3.5);
  *   - state Disabled: the neighbour is shut down with an RFC 8203 text.
  * Microsoft peering is not realised yet (skipped with a debug log).
+ * Gateways connected to a circuit add their neighbours (gw_edge.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <jansson.h>
 
 #include "lib/log.h"
+#include "reconcile/gw.h"
 #include "reconcile/reconcile.h"
 
 #define CIRCUIT_TYPE	"Microsoft.Network/expressRouteCircuits"
@@ -291,6 +293,9 @@ rc_build(struct store *st, const struct rc_opts *o, const struct er_cat *cat,
 			goto fail;
 		}
 	}
+	/* the gateways connected to these circuits (gw_edge.c) */
+	if (gw_edge_build(st, o, d, err, errlen) == -1)
+		goto fail;
 	json_decref(circs);
 	return 0;
 fail:
@@ -304,6 +309,7 @@ rc_desired_free(struct rc_desired *d)
 {
 	conf_free(d->conf);
 	free(d->peers);
+	free(d->links);
 	memset(d, 0, sizeof(*d));
 }
 
