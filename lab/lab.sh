@@ -133,7 +133,7 @@ log "$LAB_DIR/$node.bird.log" all;
 protocol device { scan time 10; }
 protocol kernel { ipv4 { import none; export all; }; merge paths on; }
 $bfd_proto
-filter to_ce { bgp_path.delete([64512..65535]); bgp_community.add((12076,50002)); accept; }
+filter to_ce { bgp_path.delete([64512..65535]); bgp_community.add((12076,50006)); accept; }
 filter from_ce { bgp_community.delete([(*,*)]); bgp_large_community.delete([(*,*,*)]); accept; }
 protocol bgp to_customer {
 	local $la as 12076;
@@ -262,7 +262,7 @@ context \"private\" {
         $bfd_line
         remove-private-as
         strip-communities
-        add-community 12076:50002
+        add-community 12076:50006   # West US (data/catalogue.json)
         max-prefix 4000
     }
     neighbor $gwa {
@@ -461,6 +461,11 @@ lab_status() {
 		    awk -F', ' '/packets/ {print $3}')
 		echo "ping via $2 path ($1 -> VNet):            ${r:-no reply}"
 	done
+	if [ "$(lab_setting control)" = api ]; then
+		echo
+		echo "The circuit as the API shows it:"
+		echo "  . $LAB_DIR/api.env; $XR_BUILD/xrctl circuit show -g $LAB_RG -n lab-circuit"
+	fi
 }
 
 # A cut the routers cannot see locally: the link stays up and nftables
