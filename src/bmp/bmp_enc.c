@@ -117,10 +117,11 @@ bmp_peer_up_encode(struct wbuf *w, const struct bmp_peer *p,
     const struct addr *local, uint16_t lport, uint16_t rport,
     const uint8_t *os, size_t slen, const uint8_t *orc, size_t rlen)
 {
-	long off = bmp_begin(w, BMP_PEER_UP);
+	long off;
 
 	if (slen < BGP_HDR_LEN || rlen < BGP_HDR_LEN)
 		return -1;
+	off = bmp_begin(w, BMP_PEER_UP);
 	bmp_peer_hdr(w, p);
 	put_addr16(w, local);
 	wbuf_put_u16(w, lport);
