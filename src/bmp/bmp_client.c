@@ -24,6 +24,7 @@
 
 static void	coll_io(struct ev_loop *, int, uint32_t, void *);
 static void	coll_connect(struct bmp_coll *);
+static void	reap(struct ev_loop *, struct ev_defer *, void *);
 
 static const char *
 coll_name(const struct bmp_coll *c, char *buf, size_t len)
@@ -239,6 +240,7 @@ bmp_new(struct ev_loop *l, struct rib *r, struct sess_mgr *sm)
 	b->loop = l;
 	b->rib = r;
 	b->sm = sm;
+	ev_defer_init(&b->reaper, reap, b);
 	if (gethostname(b->name, sizeof(b->name) - 1) == -1)
 		snprintf(b->name, sizeof(b->name), "xrouted");
 	return b;
@@ -275,7 +277,22 @@ coll_free(struct bmp_coll *c, bool terminate)
 	coll_close(c);
 	ev_timer_stop(c->b->loop, &c->t_retry);
 	wbuf_free(&c->out);
-	free(c);
+	/* Events for its socket may be in this turn's batch. */
+	c->next = c->b->dead;
+	c->b->dead = c;
+	ev_defer_schedule(c->b->loop, &c->b->reaper);
+}
+
+static void
+reap(struct ev_loop *l, struct ev_defer *d, void *arg)
+{
+	struct bmp *b = arg;
+	struct bmp_coll *c;
+
+	while ((c = b->dead) != NULL) {
+		b->dead = c->next;
+		free(c);
+	}
 }
 
 static void
@@ -307,6 +324,8 @@ bmp_free(struct bmp *b)
 		coll_free(c, true);
 	}
 	mon_sync(b);
+	ev_defer_cancel(b->loop, &b->reaper);
+	reap(b->loop, &b->reaper, b);
 	free(b);
 }
 

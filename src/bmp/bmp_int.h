@@ -34,6 +34,8 @@ struct bmp {
 	uint32_t		 router_id;
 	char			 name[256];
 	struct bmp_coll		*colls;
+	struct bmp_coll		*dead;		/* freed next turn */
+	struct ev_defer		 reaper;
 	bool			 mon_on;
 	/* The NOTIFICATION of the FSM step in progress (Peer Down reason). */
 	struct sess		*notif_sess;
