@@ -12,6 +12,7 @@
  *     customer, the regional community 12076:50RRR added (3.5);
  *   - state Disabled: the neighbour is shut down with an RFC 8203 text.
  * Microsoft peering is not realised yet (skipped with a debug log).
+ * Gateways connected to a circuit add their neighbours (gw_edge.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <jansson.h>
 
 #include "lib/log.h"
+#include "reconcile/gw.h"
 #include "reconcile/reconcile.h"
 
 #define CIRCUIT_TYPE	"Microsoft.Network/expressRouteCircuits"
@@ -50,18 +52,6 @@ static const char *
 jstr(json_t *j, const char *path)
 {
 	return json_string_value(jget(j, path));
-}
-
-static int
-collect(const struct store_rec *r, void *arg)
-{
-	json_t *doc = json_loads(r->doc, 0, NULL);
-
-	if (doc == NULL)
-		return 0;
-	json_object_set_new(doc, "_id", json_string(r->id));
-	json_array_append_new(arg, doc);
-	return 0;
 }
 
 static uint32_t
@@ -240,7 +230,7 @@ add_circuit(struct store *st, struct rc_desired *d, json_t *circ,
 	size_t i;
 	int rc = 0, pass;
 
-	if (store_list_children(st, jstr(circ, "_id"), PEERING_TYPE, collect,
+	if (store_list_children(st, jstr(circ, "_id"), PEERING_TYPE, gw_collect,
 	    peers) < 0) {
 		json_decref(peers);
 		return -1;
@@ -277,7 +267,7 @@ rc_build(struct store *st, const struct rc_opts *o, const struct er_cat *cat,
 	d->conf->as = RC_AZURE_AS;
 	snprintf(d->conf->control, sizeof(d->conf->control), "%s",
 	    CONF_DEFAULT_CONTROL);
-	if (store_list_type(st, CIRCUIT_TYPE, NULL, collect, circs) < 0) {
+	if (store_list_type(st, CIRCUIT_TYPE, NULL, gw_collect, circs) < 0) {
 		snprintf(err, errlen, "store: cannot list circuits: %s",
 		    st->errmsg);
 		goto fail;
@@ -291,6 +281,9 @@ rc_build(struct store *st, const struct rc_opts *o, const struct er_cat *cat,
 			goto fail;
 		}
 	}
+	/* the gateways connected to these circuits (gw_edge.c) */
+	if (gw_edge_build(st, o, d, err, errlen) == -1)
+		goto fail;
 	json_decref(circs);
 	return 0;
 fail:
@@ -304,6 +297,7 @@ rc_desired_free(struct rc_desired *d)
 {
 	conf_free(d->conf);
 	free(d->peers);
+	free(d->links);
 	memset(d, 0, sizeof(*d));
 }
 
