@@ -11,7 +11,8 @@
  *   - customer communities ignored, private ASNs stripped toward the
  *     customer, the regional community 12076:50RRR added (3.5);
  *   - state Disabled: the neighbour is shut down with an RFC 8203 text.
- * Microsoft peering is not realised yet (skipped with a debug log).
+ * A Microsoft peering gets its own context the same way; rc_msft.c then
+ * gives its neighbour the Microsoft-peering rules and its routes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,9 +27,8 @@
 #define CIRCUIT_TYPE	"Microsoft.Network/expressRouteCircuits"
 #define PEERING_TYPE	"Microsoft.Network/expressRouteCircuits/peerings"
 
-/* "a.b.c" inside a document */
-static json_t *
-jget(json_t *j, const char *path)
+json_t *
+rc_jget(json_t *j, const char *path)
 {
 	char key[64];
 	const char *dot;
@@ -46,10 +46,10 @@ jget(json_t *j, const char *path)
 	return j ? json_object_get(j, path) : NULL;
 }
 
-static const char *
-jstr(json_t *j, const char *path)
+const char *
+rc_jstr(json_t *j, const char *path)
 {
-	return json_string_value(jget(j, path));
+	return json_string_value(rc_jget(j, path));
 }
 
 static int
@@ -64,8 +64,9 @@ collect(const struct store_rec *r, void *arg)
 	return 0;
 }
 
-static uint32_t
-region_community(const struct er_cat *cat, const char *region)
+uint32_t
+rc_region_community(const struct er_cat *cat, const char *region,
+    uint32_t base, uint32_t fallback)
 {
 	char key[64];
 	json_t *r;
@@ -78,14 +79,14 @@ region_community(const struct er_cat *cat, const char *region)
 	if (cat != NULL && cat->regions != NULL &&
 	    (r = json_object_get(cat->regions, key)) != NULL &&
 	    json_integer_value(json_object_get(r, "regionCode")) > 0)
-		return (uint32_t)RC_AZURE_AS << 16 | (RC_REGION_BASE +
+		return (uint32_t)RC_AZURE_AS << 16 | (base +
 		    (uint32_t)json_integer_value(json_object_get(r,
 		    "regionCode")));
 	if (cat != NULL)	/* no catalogue at all was reported at start */
 		log_warn("reconcile: region '%s' has no regionCode in the "
-		    "catalogue; using 12076:%d", region ? region : "",
-		    RC_REGION_FALLBACK);
-	return (uint32_t)RC_AZURE_AS << 16 | RC_REGION_FALLBACK;
+		    "catalogue; using 12076:%u", region ? region : "",
+		    fallback);
+	return (uint32_t)RC_AZURE_AS << 16 | fallback;
 }
 
 /* The path's /30: neighbour .1, us .2 of it. */
@@ -95,7 +96,7 @@ link_addrs(json_t *pr, enum rc_path path, struct rc_peer *p, char *err,
 {
 	const char *k = path == RC_PRIMARY ? "primaryPeerAddressPrefix" :
 	    "secondaryPeerAddressPrefix";
-	const char *s = jstr(pr, k);
+	const char *s = rc_jstr(pr, k);
 	struct prefix pfx;
 	size_t last;
 
@@ -119,15 +120,15 @@ static void
 neighbor_fill(struct conf_neighbor *n, json_t *circ, json_t *pr,
     const struct rc_peer *p, enum rc_path path, const struct er_cat *cat)
 {
-	const char *key = jstr(pr, "sharedKey");
-	const char *tier = jstr(circ, "sku.tier");
+	const char *key = rc_jstr(pr, "sharedKey");
+	const char *tier = rc_jstr(circ, "sku.tier");
 	bool premium = tier != NULL && strcasecmp(tier, "Premium") == 0;
 
 	n->addr = p->nbr;
 	n->port = BGP_PORT;
 	n->remote_as = p->peer_as;
 	snprintf(n->descr, sizeof(n->descr), "%.40s %s",
-	    jstr(circ, "name") ? jstr(circ, "name") : "circuit",
+	    rc_jstr(circ, "name") ? rc_jstr(circ, "name") : "circuit",
 	    rc_path_name(path));
 	snprintf(n->password, sizeof(n->password), "%s", key ? key : "");
 	n->hold = RC_HOLD;
@@ -139,7 +140,7 @@ neighbor_fill(struct conf_neighbor *n, json_t *circ, json_t *pr,
 	n->max_prefix_restart = RC_MAXPFX_RESTART;
 	n->ttl_security = CONF_NO;	/* Azure does not ask GTSM of customers */
 	n->fams = BGP_FAM_BIT(BGP_FAM_V4U) | BGP_FAM_BIT(BGP_FAM_V6U);
-	if (strcasecmp(jstr(pr, "state") ? jstr(pr, "state") : "Enabled",
+	if (strcasecmp(rc_jstr(pr, "state") ? rc_jstr(pr, "state") : "Enabled",
 	    "Disabled") == 0) {
 		n->shutdown = true;
 		snprintf(n->shutdown_msg, sizeof(n->shutdown_msg), "%s",
@@ -148,8 +149,8 @@ neighbor_fill(struct conf_neighbor *n, json_t *circ, json_t *pr,
 	n->has_policy = true;
 	n->policy.remove_private_as = true;
 	n->policy.strip_communities = true;
-	n->policy.add_comm[n->policy.nadd_comm++] = region_community(cat,
-	    jstr(circ, "location"));
+	n->policy.add_comm[n->policy.nadd_comm++] = rc_region_community(cat,
+	    rc_jstr(circ, "location"), RC_REGION_BASE, RC_REGION_FALLBACK);
 	n->bfd_interval_ms = RC_BFD_MS;
 	n->bfd_mult = 3;
 }
@@ -157,13 +158,14 @@ neighbor_fill(struct conf_neighbor *n, json_t *circ, json_t *pr,
 static bool
 circuit_served(json_t *c, const struct rc_opts *o)
 {
-	const char *loc = jstr(c, "properties.serviceProviderProperties."
+	const char *loc = rc_jstr(c, "properties.serviceProviderProperties."
 	    "peeringLocation");
-	const char *st = jstr(c, "properties.serviceProviderProvisioningState");
+	const char *st = rc_jstr(c,
+	    "properties.serviceProviderProvisioningState");
 
 	return loc != NULL && strcasecmp(loc, o->location) == 0 &&
 	    st != NULL && strcmp(st, "Provisioned") == 0 &&
-	    jstr(c, "properties.serviceKey") != NULL;
+	    rc_jstr(c, "properties.serviceKey") != NULL;
 }
 
 static int
@@ -186,19 +188,20 @@ grow(struct rc_desired *d)
 
 /* One peering on this path; 0 also when it is skipped. */
 static int
-add_peering(struct rc_desired *d, json_t *circ, json_t *peer,
-    const struct rc_opts *o, const struct er_cat *cat)
+add_peering(struct store *st, struct rc_desired *d, json_t *circ,
+    json_t *peer, const struct rc_opts *o, const struct er_cat *cat)
 {
 	json_t *pr = json_object_get(peer, "properties");
-	const char *type = jstr(pr, "peeringType");
-	const char *skey = jstr(circ, "properties.serviceKey");
-	const char *pid = jstr(peer, "_id");
+	const char *type = rc_jstr(pr, "peeringType");
+	const char *skey = rc_jstr(circ, "properties.serviceKey");
+	const char *pid = rc_jstr(peer, "_id");
 	json_int_t asn = json_integer_value(json_object_get(pr, "peerASN"));
 	struct conf_ctx *c;
 	struct rc_peer *p;
 	char err[256];
+	bool msft = type != NULL && strcmp(type, "MicrosoftPeering") == 0;
 
-	if (type == NULL || strcmp(type, "AzurePrivatePeering") != 0) {
+	if (type == NULL || (!msft && strcmp(type, "AzurePrivatePeering"))) {
 		log_debug("reconcile: %s: peering type %s not realised yet",
 		    pid, type ? type : "(none)");
 		return 0;
@@ -229,6 +232,8 @@ add_peering(struct rc_desired *d, json_t *circ, json_t *peer,
 	neighbor_fill(&c->neighbors[0], circ, pr, p, o->path, cat);
 	d->npeers++;
 	d->conf->nctxs = d->npeers;
+	if (msft && rc_msft_fill(st, circ, peer, cat, c, &c->neighbors[0]))
+		return -1;
 	return 0;
 }
 
@@ -240,20 +245,20 @@ add_circuit(struct store *st, struct rc_desired *d, json_t *circ,
 	size_t i;
 	int rc = 0, pass;
 
-	if (store_list_children(st, jstr(circ, "_id"), PEERING_TYPE, collect,
-	    peers) < 0) {
+	if (store_list_children(st, rc_jstr(circ, "_id"), PEERING_TYPE,
+	    collect, peers) < 0) {
 		json_decref(peers);
 		return -1;
 	}
 	/* private peering first, then the others */
 	for (pass = 0; pass < 2 && rc == 0; pass++)
 		json_array_foreach(peers, i, pe) {
-			const char *t = jstr(pe, "properties.peeringType");
+			const char *t = rc_jstr(pe, "properties.peeringType");
 			bool priv = t && strcmp(t, "AzurePrivatePeering") == 0;
 
 			if (priv != (pass == 0))
 				continue;
-			if ((rc = add_peering(d, circ, pe, o, cat)) == -1)
+			if ((rc = add_peering(st, d, circ, pe, o, cat)) == -1)
 				break;
 		}
 	json_decref(peers);
@@ -287,7 +292,7 @@ rc_build(struct store *st, const struct rc_opts *o, const struct er_cat *cat,
 			continue;
 		if (add_circuit(st, d, c, o, cat) == -1) {
 			snprintf(err, errlen, "store: cannot list the peerings "
-			    "of %s: %s", jstr(c, "_id"), st->errmsg);
+			    "of %s: %s", rc_jstr(c, "_id"), st->errmsg);
 			goto fail;
 		}
 	}

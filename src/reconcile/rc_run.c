@@ -202,7 +202,9 @@ status_doc(struct rc *r, const struct rc_peer *p, struct sess *s,
 	    st.pfx_accepted[BGP_FAM_V4U] + st.pfx_accepted[BGP_FAM_V6U]));
 	json_object_set_new(o, "prefixesAdvertised", json_integer(
 	    st.pfx_sent[BGP_FAM_V4U] + st.pfx_sent[BGP_FAM_V6U]));
-	err = i.last_reason;
+	/* held down: why (a Disabled peering, a Microsoft peering whose
+	 * prefixes are not Configured) matters more than the last error */
+	err = i.admin_down && i.admin_msg[0] ? i.admin_msg : i.last_reason;
 	json_object_set_new(o, "lastError", json_string(err));
 	return o;
 }
