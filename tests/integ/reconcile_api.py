@@ -5,8 +5,21 @@
                                               prints the service key
   reconcile_api.py STATE peering NAME VLAN P1 P2 KEY [STATE]
                                               PUT AzurePrivatePeering
-  reconcile_api.py STATE get NAME             GET the peering (JSON)
+  reconcile_api.py STATE get NAME [TYPE]      GET the peering (JSON)
   reconcile_api.py STATE delete NAME          DELETE the peering
+Microsoft peering and route filters (reconcile_msft.sh):
+  reconcile_api.py STATE msft NAME VLAN P1 P2 KEY PREFIXES
+                                              PUT MicrosoftPeering, peerASN
+                                              65010, advertisedPublicPrefixes
+                                              PREFIXES (comma separated);
+                                              prints the prefixes state
+  reconcile_api.py STATE approve NAME         provider approves the
+                                              prefixes (ValidationNeeded)
+  reconcile_api.py STATE filter FILTER COMMS  PUT a route filter whose one
+                                              rule allows COMMS (comma sep.)
+  reconcile_api.py STATE rule FILTER COMMS    PUT its rule r1 with COMMS
+  reconcile_api.py STATE attach NAME FILTER   attach to the Microsoft peering
+  reconcile_api.py STATE detach NAME          detach its filter
 
 STATE is a JSON file holding the port and tokens between steps. The
 admin token comes from $XR_ADMIN_TOKEN (the API role reads the same)."""
@@ -94,10 +107,10 @@ def peering(st, name, vlan, p1, p2, key, state="Enabled"):
     t.wait_op(r)
 
 
-def get(st, name):
+def get(st, name, ptype="AzurePrivatePeering"):
     t = Client(st["port"], st["tok"]["tenant"])
-    r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/"
-              "AzurePrivatePeering" % name)
+    r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/%s" %
+              (name, ptype))
     if r.status != 200:
         die("get", r)
     print(json.dumps(r.body))
@@ -109,6 +122,77 @@ def delete(st, name):
               "AzurePrivatePeering" % name)
     if r.status not in (200, 202, 204):
         die("delete", r)
+    t.wait_op(r)
+
+
+def put_msft(path, st, name, props):
+    """PUT the Microsoft peering; the body is kept for attach/detach."""
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("PUT", RG + "/expressRouteCircuits/%s/peerings/"
+              "MicrosoftPeering" % name, {"properties": props})
+    if r.status not in (200, 201):
+        die("Microsoft peering", r)
+    t.wait_op(r)
+    st.setdefault("msft", {})[name] = props
+    with open(path, "w") as f:
+        json.dump(st, f)
+    r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/"
+              "MicrosoftPeering" % name)
+    print(r.body["properties"]["microsoftPeeringConfig"]
+          ["advertisedPublicPrefixesState"])
+
+
+def msft(path, st, name, vlan, p1, p2, key, prefixes):
+    put_msft(path, st, name, {
+        "peeringType": "MicrosoftPeering", "peerASN": 65010,
+        "primaryPeerAddressPrefix": p1, "secondaryPeerAddressPrefix": p2,
+        "vlanId": int(vlan), "sharedKey": key,
+        "microsoftPeeringConfig": {
+            "advertisedPublicPrefixes": prefixes.split(",")}})
+
+
+def attach(path, st, name, fname=None):
+    props = dict(st["msft"][name])
+    props.pop("routeFilter", None)
+    if fname is not None:
+        props["routeFilter"] = {"id": RG + "/routeFilters/" + fname}
+    put_msft(path, st, name, props)
+
+
+def approve(st, name):
+    t = Client(st["port"], st["tok"]["tenant"])
+    p = Client(st["port"], st["tok"]["provider"])
+    r = t.req("GET", RG + "/expressRouteCircuits/" + name)
+    key = r.body["properties"]["serviceKey"]
+    r = p.req("POST", "/subscriptions/%s/resourceGroups/CrossConnection-"
+              "SiliconValley%s/expressRouteCrossConnections/%s/peerings/"
+              "MicrosoftPeering/approveAdvertisedPublicPrefixes" %
+              (PSUB, NET, key))
+    if r.status != 200:
+        die("approve", r)
+
+
+def rule_props(comms):
+    return {"access": "Allow", "routeFilterRuleType": "Community",
+            "communities": comms.split(",")}
+
+
+def route_filter(st, fname, comms):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("PUT", RG + "/routeFilters/" + fname, {
+        "location": "westus", "properties": {"rules": [
+            {"name": "r1", "properties": rule_props(comms)}]}})
+    if r.status not in (200, 201):
+        die("route filter", r)
+    t.wait_op(r)
+
+
+def rule(st, fname, comms):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("PUT", RG + "/routeFilters/%s/routeFilterRules/r1" % fname,
+              {"properties": rule_props(comms)})
+    if r.status not in (200, 201):
+        die("route filter rule", r)
     t.wait_op(r)
 
 
@@ -124,6 +208,16 @@ def main():
         get(load(path), *args)
     elif cmd == "delete":
         delete(load(path), *args)
+    elif cmd == "msft":
+        msft(path, load(path), *args)
+    elif cmd in ("attach", "detach"):
+        attach(path, load(path), *args)
+    elif cmd == "approve":
+        approve(load(path), *args)
+    elif cmd == "filter":
+        route_filter(load(path), *args)
+    elif cmd == "rule":
+        rule(load(path), *args)
     else:
         die("unknown step " + cmd)
 
