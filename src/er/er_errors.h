@@ -44,6 +44,8 @@ X(MISSING_PROP, 400, "InvalidRequestContent", \
   "Property '%s' is required.") \
 X(TOO_LARGE, 413, "RequestEntityTooLarge", \
   "The request content is larger than the limit of %lld bytes.") \
+X(THROTTLED, 429, "TooManyRequests", \
+  "The request rate of this token exceeded the limit of %d requests per second (burst %d). Please try again after '%d' seconds.") \
 X(PRECONDITION, 412, "PreconditionFailed", \
   "The condition specified using HTTP conditional header(s) is not met: %s.") \
 X(NAME_INVALID, 400, "InvalidResourceName", \

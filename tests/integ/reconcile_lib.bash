@@ -1,7 +1,8 @@
 # Shared by the reconcile_*.sh tests: the API role on a temp SQLite store,
 # edges that follow it (xrouted --role edge --db), BIRD CEs from a template.
 # Source after lib.sh. Sets D (temp dir, removed at exit) and API (the
-# reconcile_api.py step runner).
+# reconcile_api.py step runner). RCE_API_ARGS and RCE_EDGE_ARGS add
+# options to the API role and to every edge (e.g. -v).
 
 rce_setup() {  # -> 0, or 1 after reporting
   D=$(mktemp -d /tmp/xr-rce.XXXXXX); on_exit_rm "$D"
@@ -9,7 +10,8 @@ rce_setup() {  # -> 0, or 1 after reporting
   API="python3 $XR_ROOT/tests/integ/reconcile_api.py $D/state.json"
   export XR_ADMIN_TOKEN=admin-$RANDOM$RANDOM$RANDOM
   "$XR_BUILD/xrouted" --role api --db "$D/xroute.db" --listen 127.0.0.1:0 \
-    --port-file "$D/port" --data "$XR_ROOT/data" >"$D/api.log" 2>&1 &
+    --port-file "$D/port" --data "$XR_ROOT/data" ${RCE_API_ARGS:-} \
+    >"$D/api.log" 2>&1 &
   API_PID=$!
   on_exit_kill $API_PID
   wait_until 15 test -s "$D/port" || { not_ok "API role starts"; return 1; }
@@ -22,7 +24,7 @@ start_edge() {  # ns name path router-id map
   ip netns exec "$1" "$XR_BUILD/xrouted" --role edge -d --db "$D/xroute.db" \
     --path "$3" --peering-location "Silicon Valley" --router-id "$4" \
     --interface-map "$5" --data "$XR_ROOT/data" -s "$D/$2.sock" \
-    >"$D/$2.log" 2>&1 &
+    ${RCE_EDGE_ARGS:-} >"$D/$2.log" 2>&1 &
   EDGE_PID[$2]=$!
   on_exit_kill $!
 }
