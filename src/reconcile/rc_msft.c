@@ -223,13 +223,15 @@ rc_msft_routes(const struct er_cat *cat, json_t *rules,
 	}
 	regional = rc_region_community(cat, sc->region, RC_MSFT_REGION_BASE,
 	    RC_MSFT_REGION_FALLBACK);
-	json_array_foreach(cat->services, i, svc)
-		json_array_foreach(json_object_get(svc, "bgpCommunities"), j, e) {
+	json_array_foreach(cat->services, i, svc) {
+		json_t *comms = json_object_get(svc, "bgpCommunities");
+
+		json_array_foreach(comms, j, e)
 			if (rc == 0 && json_object_get(allow,
 			    rc_jstr(e, "communityValue") ?: "") != NULL)
 				rc = entry_routes(cat, sc, e, regional, &rs,
 				    &n);
-		}
+	}
 	json_decref(allow);
 	if (rc == -1) {
 		routes_free(rs, n);
@@ -274,8 +276,9 @@ receive_rules(json_t *ms, struct conf_neighbor *n, char *why, size_t len)
 	json_array_foreach(json_object_get(ms, "advertisedPublicPrefixes"), i,
 	    v) {
 		if (p->nallow == ER_POLICY_MAX_ALLOW) {
-			snprintf(why, len, "more than %d advertisedPublicPrefixes"
-			    "; the session stays down", ER_POLICY_MAX_ALLOW);
+			snprintf(why, len, "more than %d "
+			    "advertisedPublicPrefixes; the session stays down",
+			    ER_POLICY_MAX_ALLOW);
 			return why;
 		}
 		if (prefix_parse(json_string_value(v) ?: "",
@@ -319,8 +322,8 @@ rc_msft_fill(struct store *st, json_t *circ, json_t *peer,
 	const char *tier = rc_jstr(circ, "sku.tier");
 	struct rc_msft_scope sc = {
 		.region = rc_jstr(circ, "location"),
-		.location = rc_jstr(circ, "properties.serviceProviderProperties."
-		    "peeringLocation"),
+		.location = rc_jstr(circ,
+		    "properties.serviceProviderProperties.peeringLocation"),
 		.premium = tier != NULL && strcasecmp(tier, "Premium") == 0,
 		.af = AF_INET,
 	};

@@ -8,7 +8,7 @@
   reconcile_api.py STATE get NAME [TYPE]      GET the peering (JSON)
   reconcile_api.py STATE delete NAME          DELETE the peering
 Microsoft peering and route filters (reconcile_msft.sh):
-  reconcile_api.py STATE msft NAME VLAN P1 P2 KEY PREFIXES
+  reconcile_api.py STATE msft NAME VLAN P1 P2 KEY PREFIXES [STATE]
                                               PUT MicrosoftPeering, peerASN
                                               65010, advertisedPublicPrefixes
                                               PREFIXES (comma separated);
@@ -142,11 +142,11 @@ def put_msft(path, st, name, props):
           ["advertisedPublicPrefixesState"])
 
 
-def msft(path, st, name, vlan, p1, p2, key, prefixes):
+def msft(path, st, name, vlan, p1, p2, key, prefixes, state="Enabled"):
     put_msft(path, st, name, {
         "peeringType": "MicrosoftPeering", "peerASN": 65010,
         "primaryPeerAddressPrefix": p1, "secondaryPeerAddressPrefix": p2,
-        "vlanId": int(vlan), "sharedKey": key,
+        "vlanId": int(vlan), "sharedKey": key, "state": state,
         "microsoftPeeringConfig": {
             "advertisedPublicPrefixes": prefixes.split(",")}})
 

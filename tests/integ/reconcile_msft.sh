@@ -159,5 +159,14 @@ wait_until 15 notest && ok "session taken down while the prefixes are not Config
 birdc -s "$S" show protocols all msee | grep -q "advertisedPublicPrefixesState is ValidationNeeded" &&
   ok "CE received the reason as shutdown communication" ||
   not_ok "CE shutdown communication"
+wait_until 10 pget_is "d['properties']['primaryStatus']['lastError']" "$hold_msg" &&
+  ok "GET: lastError is the ValidationNeeded reason again" ||
+  not_ok "lastError after the prefix change: '$(pget "d['properties']['primaryStatus']['lastError']")'"
+# held for another reason now: the status follows
+$API msft c1 400 203.0.113.0/30 203.0.113.4/30 "$KEY" $PFX,198.51.100.0/24 \
+  Disabled >/dev/null && ok "peering Disabled while held" || not_ok "disable"
+wait_until 10 pget_is "d['properties']['primaryStatus']['lastError']" "peering disabled" &&
+  ok "GET: lastError follows the new hold reason (peering disabled)" ||
+  not_ok "lastError after Disabled: '$(pget "d['properties']['primaryStatus']['lastError']")'"
 rce_logs_clean
 done_testing

@@ -233,9 +233,10 @@ msft_peering(struct store *s, const char *circ, const char *p1,
 	snprintf(doc, sizeof(doc), "{\"id\":\"%s\",\"name\":"
 	    "\"MicrosoftPeering\",\"properties\":{\"peeringType\":"
 	    "\"MicrosoftPeering\",\"peerASN\":65010,"
-	    "\"primaryPeerAddressPrefix\":\"%s\",\"secondaryPeerAddressPrefix\":"
-	    "\"203.0.113.252/30\",\"vlanId\":400,\"state\":\"Enabled\","
-	    "\"sharedKey\":\"mk\",\"microsoftPeeringConfig\":{"
+	    "\"primaryPeerAddressPrefix\":\"%s\","
+	    "\"secondaryPeerAddressPrefix\":\"203.0.113.252/30\","
+	    "\"vlanId\":400,\"state\":\"Enabled\",\"sharedKey\":\"mk\","
+	    "\"microsoftPeeringConfig\":{"
 	    "\"advertisedPublicPrefixes\":[\"45.67.88.0/22\",\"2a0c::/32\"],"
 	    "\"advertisedPublicPrefixesState\":\"%s\"}%s}}", id, p1, state,
 	    fl);
