@@ -22,6 +22,7 @@ struct res_http_resp {
 	int	 status;
 	json_t	*body;
 	char	 async_op[1024];	/* path of Azure-AsyncOperation */
+	char	 location[1024];	/* path of Location */
 };
 /* -1 when the server cannot be reached (message printed). */
 int	res_http(const char *api, const char *token, const char *method,

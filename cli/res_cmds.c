@@ -448,5 +448,12 @@ const struct res_cmd res_cmds[] = {
 	{ "connection", "show", net_connection },
 	{ "connection", "list", net_connection },
 	{ "connection", "delete", net_connection },
+	{ "express-route", "list-arp-tables", res_diag },
+	{ "express-route", "list-route-tables", res_diag },
+	{ "express-route", "list-route-tables-summary", res_diag },
+	{ "express-route", "get-stats", res_diag },
+	{ "express-route", "start-connectivity-test", res_diag },
+	{ "express-route", "show-connectivity-test", res_diag },
+	{ "express-route", "stop-connectivity-test", res_diag },
 	{ NULL, NULL, NULL }
 };

@@ -340,7 +340,14 @@ static const char usage_text[] =
 "  connection   create|show|list|delete  -g RG -n NAME -l LOC --vnet-gateway G\n"
 "               --circuit C [--authorization-key K] [--routing-weight W] [--fastpath]\n"
 "  provider     list|provision|deprovision|approve  [--service-key K]\n"
-"               [--state S] [--notes N] [--peering MicrosoftPeering]\n";
+"               [--state S] [--notes N] [--peering MicrosoftPeering]\n"
+"  express-route list-arp-tables|list-route-tables|list-route-tables-summary\n"
+"               -g RG -n CIRCUIT --peering-name P --path primary|secondary\n"
+"  express-route get-stats  -g RG -n CIRCUIT [--peering-name P]\n"
+"  express-route start-connectivity-test|show-connectivity-test|stop-connectivity-test\n"
+"               -g RG -n CIRCUIT [--peering-name AzurePrivatePeering]\n"
+"               --source-ip S --destination-ip D [--protocol Any|TCP|UDP|ICMP]\n"
+"               [--source-port N] [--destination-port N]   (start only)\n";
 
 static const struct res_cmd *
 find_cmd(const char *group, const char *verb)

@@ -22,7 +22,8 @@ static const char usage_text[] =
 "usage: xrouted --role api --db FILE [--listen ADDR:PORT] [--tokens FILE]\n"
 "           [--data DIR] [--port-file FILE] [--max-body BYTES]\n"
 "           [--rate-limit N] [--rate-burst N]\n"
-"           [--gateway-delay-ms MS] [--op-delay-ms MS] [-d] [-v]\n"
+"           [--gateway-delay-ms MS] [--op-delay-ms MS]\n"
+"           [--view-timeout-ms MS] [-d] [-v]\n"
 "       xrouted --role api --dump-openapi\n"
 "  --db FILE            SQLite store (created and migrated as needed)\n"
 "  --listen ADDR:PORT   default 127.0.0.1:8080; port 0 picks a free one\n"
@@ -37,6 +38,8 @@ static const char usage_text[] =
 "                       1000); admin tokens are not limited\n"
 "  --gateway-delay-ms   time a gateway stays 'Updating' (default 0)\n"
 "  --op-delay-ms        time other writes stay 'Updating' (default 0)\n"
+"  --view-timeout-ms    how long ARP/route/summary and connectivity-test\n"
+"                       operations wait for the edges (default 10000)\n"
 "  XR_ADMIN_TOKEN       environment: a bootstrap admin token\n";
 
 static int64_t
@@ -172,6 +175,7 @@ parse(int argc, char **argv, struct opts *o, struct api *a)
 		{ "rate-burst", required_argument, NULL, 'B' },
 		{ "gateway-delay-ms", required_argument, NULL, 'g' },
 		{ "op-delay-ms", required_argument, NULL, 'o' },
+		{ "view-timeout-ms", required_argument, NULL, 'V' },
 		{ "dump-openapi", no_argument, NULL, 'O' },
 		{ "role", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
@@ -211,6 +215,8 @@ parse(int argc, char **argv, struct opts *o, struct api *a)
 		case 'g': a->cfg.gateway_delay_ms = strtoull(optarg, NULL, 10);
 			break;
 		case 'o': a->cfg.default_delay_ms = strtoull(optarg, NULL, 10);
+			break;
+		case 'V': a->cfg.view_timeout_ms = strtoull(optarg, NULL, 10);
 			break;
 		case 'O': o->dump = true; break;
 		case 'v': o->verbose = true; break;

@@ -27,6 +27,30 @@
  * shows it as properties.primaryStatus / secondaryStatus. */
 #define ER_PEERING_STATUS_TYPE	"xroute/peeringStatus"
 
+/*
+ * Live views (er_views.c, src/reconcile/rc_views.c). The API and the edges
+ * share only the store: a diagnostic POST stores one request record per
+ * device path (id "<peering id>/viewRequests/<guid>-<path>", parent the
+ * peering, secondary index the path while unanswered) in the same
+ * transaction as its long-running operation; the edge owning the path
+ * sees it through the change counter, answers in the same record
+ * ("answer" or "error", index cleared), and the API's operation worker
+ * completes the operation with the answer, or fails it after
+ * er_config.view_timeout_ms. Edges also publish per-path byte counters
+ * (id "<peering id>/stats/<path>") for GET .../stats.
+ */
+#define ER_VIEW_REQ_TYPE	"xroute/viewRequest"
+#define ER_PEERING_STATS_TYPE	"xroute/peeringStats"
+#define ER_CONNTEST_TYPE	"xroute/connectivityTest"
+#define ER_VIEW_TIMEOUT_MS	10000
+#define ER_VIEW_POLL_MS		200
+
+/* Records the edges and the API write as observations, diagnostics or
+ * operation bookkeeping: a change to them never changes desired state
+ * (a PUT also writes the resource itself), so followers of the change
+ * feed (edges, gateways) need not rebuild for them. */
+bool	er_type_not_desired(const char *type);
+
 enum er_role { ER_ROLE_NONE, ER_ROLE_TENANT, ER_ROLE_PROVIDER, ER_ROLE_ADMIN };
 
 struct er_principal {
@@ -56,6 +80,7 @@ struct er_config {
 	uint64_t	 gateway_delay_ms;	/* LRO time for gateways */
 	uint64_t	 default_delay_ms;	/* LRO time for the rest */
 	const char	*api_versions;		/* comma separated */
+	uint64_t	 view_timeout_ms;	/* 0: ER_VIEW_TIMEOUT_MS */
 };
 
 struct er_ctx {

@@ -396,20 +396,14 @@ circuit_render(struct er_ctx *ctx, json_t *doc)
 	}
 }
 
-/* GET .../expressRouteCircuits/{c}/stats: byte counters come from the
- * edges (a later issue); until then the shape with zeros. */
+/* GET .../expressRouteCircuits/{c}/stats: the sum over the peerings of
+ * the counters the edges publish (er_views.c). */
 static int
 circuit_action(struct er_op *op)
 {
 	if (strcmp(op->p->action, "stats") != 0 || op->p->arg[0] != '\0')
 		return er_fail(op->err, ER_E_BAD_PATH, op->req->path);
-	if (strcmp(op->req->method, "GET") != 0)
-		return er_fail(op->err, ER_E_METHOD, op->req->method);
-	op->result = json_pack("{s:I,s:I,s:I,s:I}", "primarybytesIn",
-	    (json_int_t)0, "primarybytesOut", (json_int_t)0,
-	    "secondarybytesIn", (json_int_t)0, "secondarybytesOut",
-	    (json_int_t)0);
-	return 0;
+	return er_view_stats(op, er_jstr(op->old, "id"), NULL);
 }
 
 static const char *

@@ -5,8 +5,8 @@
  * first usable address, the edge the second), reserved ASNs, VLAN
  * uniqueness, Microsoft-peering public prefixes and the advertised public
  * prefixes state machine, route-filter attachment, and the diagnostic
- * operations (ARP, routes, route summary, stats) whose live data comes from
- * the edges in a later issue.
+ * operations (ARP, routes, route summary, stats, connectivity test) whose
+ * live data comes from the edges (er_views.c).
  *
  * Advertised public prefixes validation (this implementation's rule; Azure
  * checks Internet routing registries, which a self-hosted lab cannot):
@@ -401,34 +401,25 @@ peering_absent(struct er_op *op)
 	return rc;
 }
 
+/* The diagnostic operations: the edges answer them (er_views.c). */
 static int
 peering_action(struct er_op *op)
 {
+	static const char *const lists[][2] = {
+		{ "arpTables", "arpTable" },
+		{ "routeTables", "routeTable" },
+		{ "routeTablesSummary", "routeTableSummary" },
+	};
 	const char *a = op->p->action;
-	bool list = strcmp(a, "arpTables") == 0 ||
-	    strcmp(a, "routeTables") == 0 ||
-	    strcmp(a, "routeTablesSummary") == 0;
 
-	if (strcmp(a, "stats") == 0 && op->p->arg[0] == '\0') {
-		if (strcmp(op->req->method, "GET") != 0)
-			return er_fail(op->err, ER_E_METHOD, op->req->method);
-		op->result = json_pack("{s:I,s:I,s:I,s:I}", "primarybytesIn",
-		    (json_int_t)0, "primarybytesOut", (json_int_t)0,
-		    "secondarybytesIn", (json_int_t)0, "secondarybytesOut",
-		    (json_int_t)0);
-		return 0;
-	}
-	if (!list)
-		return er_fail(op->err, ER_E_BAD_PATH, op->req->path);
-	if (strcmp(op->req->method, "POST") != 0)
-		return er_fail(op->err, ER_E_METHOD, op->req->method);
-	if (strcmp(op->p->arg, "primary") != 0 &&
-	    strcmp(op->p->arg, "secondary") != 0)
-		return er_fail(op->err, ER_E_DEVICE_PATH, op->p->arg);
-	/* Live tables come from the edge owning the path (pending). */
-	op->result = json_pack("{s:[],s:n}", "value", "nextLink");
-	op->status = 202;
-	return 0;
+	if (strcmp(a, "stats") == 0 && op->p->arg[0] == '\0')
+		return er_view_stats(op, op->p->parent_id, op->old);
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		if (strcmp(a, lists[i][0]) == 0)
+			return er_view_list(op, lists[i][1]);
+	if (op->p->arg[0] == '\0' && strcasestr(a, "ConnectivityTest") != NULL)
+		return er_conntest_action(op);
+	return er_fail(op->err, ER_E_BAD_PATH, op->req->path);
 }
 
 /* Secondary index: the attached route filter, lower case, so a filter

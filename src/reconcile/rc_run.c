@@ -22,7 +22,7 @@
 
 #include "daemon/xrd.h"
 #include "lib/log.h"
-#include "reconcile/reconcile.h"
+#include "reconcile/rc_views.h"
 
 #define RC_DEFAULT_ID	0x0afffe01u	/* 10.255.254.1 + path */
 #define RC_CHANGES_MAX	1000
@@ -38,6 +38,7 @@ struct rc {
 	struct rc_peer	*peers;		/* of the running configuration */
 	size_t		 npeers;
 	json_t		*written;	/* status id -> last doc written */
+	struct rc_views	*views;		/* live views (rc_views.c) */
 };
 
 static int64_t
@@ -107,14 +108,14 @@ rc_new(const struct rc_opts *o, char *err, size_t errlen)
 	return r;
 }
 
-static const char *
-ifname_of(const struct rc *r, uint16_t vlan)
+const char *
+rc_ifname_of(const struct rc_opts *o, uint16_t vlan)
 {
 	size_t i;
 
-	for (i = 0; i < r->o.nifmap; i++)
-		if (r->o.ifmap[i].vlan == vlan)
-			return r->o.ifmap[i].ifname;
+	for (i = 0; i < o->nifmap; i++)
+		if (o->ifmap[i].vlan == vlan)
+			return o->ifmap[i].ifname;
 	return NULL;
 }
 
@@ -126,7 +127,7 @@ addrs_sync(struct rc *r, const struct rc_peer *p, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if ((ifn = ifname_of(r, p[i].vlan)) == NULL) {
+		if ((ifn = rc_ifname_of(&r->o, p[i].vlan)) == NULL) {
 			log_warn("reconcile: %s: no --interface-map entry for "
 			    "VLAN %u; %s must already be configured", p[i].ctx,
 			    p[i].vlan, addr_ntop(&p[i].local, a, sizeof(a)));
@@ -270,6 +271,7 @@ on_status(struct ev_loop *loop, struct ev_timer *t, void *arg)
 	struct rc *r = arg;
 
 	status_write(r);
+	rc_views_publish(r->views, r->peers, r->npeers);
 	ev_timer_start(loop, t, RC_STATUS_MS * 1000ULL);
 }
 
@@ -314,12 +316,13 @@ change_cb(const struct store_change *c, void *arg)
 	struct changes *ch = arg;
 
 	ch->n++;
-	if (c->type == NULL || strcmp(c->type, ER_PEERING_STATUS_TYPE) != 0)
+	if (!er_type_not_desired(c->type))
 		ch->relevant = true;
 	return 0;
 }
 
-/* Did anything but status records change since 'seen'? */
+/* Did anything but observations (status, counters, view requests)
+ * change since 'seen'? */
 static bool
 desired_changed(struct rc *r, int64_t now)
 {
@@ -367,11 +370,15 @@ on_poll(struct ev_loop *loop, struct ev_timer *t, void *arg)
 	struct rc *r = arg;
 	int64_t now = store_counter(r->st);
 
-	if (now >= 0 && desired_changed(r, now)) {
-		r->seen = now;
-		reconcile(r);
-	} else if (now >= 0)
-		r->seen = now;
+	if (now >= 0 && now != r->seen) {
+		if (desired_changed(r, now)) {
+			r->seen = now;
+			reconcile(r);
+		} else
+			r->seen = now;
+		/* a view request is a change too: answer what is ours */
+		rc_views_serve(r->views, r->x, r->peers, r->npeers);
+	}
 	ev_timer_start(loop, t, RC_POLL_MS * 1000ULL);
 }
 
@@ -405,6 +412,10 @@ rc_attach(struct rc *r, struct xrd *x)
 	ev_timer_init(&r->status, on_status, r);
 	ev_timer_start(x->loop, &r->poll, RC_POLL_MS * 1000ULL);
 	ev_timer_start(x->loop, &r->status, 1000ULL);
+	if ((r->views = rc_views_new(r->st, &r->o)) == NULL)
+		log_err("reconcile: no memory for the live views");
+	else
+		rc_views_serve(r->views, x, r->peers, r->npeers);
 	log_info("reconcile: %zu peering(s) on the %s path at %s", r->npeers,
 	    rc_path_name(r->o.path), r->o.location);
 }
@@ -418,6 +429,7 @@ rc_free(struct rc *r)
 		ev_timer_stop(r->x->loop, &r->poll);
 		ev_timer_stop(r->x->loop, &r->status);
 	}
+	rc_views_free(r->views);
 	if (r->st != NULL)
 		store_close(r->st);
 	if (r->have_cat)

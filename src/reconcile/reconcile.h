@@ -88,6 +88,8 @@ struct rc_desired {
 const char	*rc_path_name(enum rc_path);
 /* "primary"/"secondary" -> path; -1 otherwise. */
 int		 rc_path_parse(const char *, enum rc_path *);
+/* The interface --interface-map gives a VLAN; NULL if none. */
+const char	*rc_ifname_of(const struct rc_opts *, uint16_t vlan);
 /* "200=eth1,201=eth2"; -1 with err naming the bad item. */
 int		 rc_ifmap_parse(const char *, struct rc_opts *, char *err,
 		    size_t errlen);

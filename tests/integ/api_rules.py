@@ -13,7 +13,8 @@ from apilib import ADMIN, ROOT, Client, Server, Tap, tempdir  # noqa: E402
 
 t = Tap()
 tmp = tempdir("xr-api-rules-")
-srv = Server(tmp, ["--gateway-delay-ms", "1500", "--max-body", "65536"])
+srv = Server(tmp, ["--gateway-delay-ms", "1500", "--max-body", "65536",
+                  "--view-timeout-ms", "300"])
 S1 = "10000000-0000-4000-8000-000000000001"
 S2 = "10000000-0000-4000-8000-000000000002"
 S3 = "10000000-0000-4000-8000-000000000003"
@@ -528,10 +529,12 @@ def peerings(T1, PE, mk, skey, xc, provision, peer):
         path = path[path.find("/"):].split("?")[0]
         res = T1.req("GET", path)
         t.ok(r.status == 202 and "/operationResults/" in loc and
-             st == "Succeeded" and res.status == 200 and
-             res.body == {"value": [], "nextLink": None},
-             "%s: 202, Location gives an empty list (live data pending)" % a,
-             "%r %r %r" % (r, loc, res))
+             st == "Failed" and res.status == 504 and
+             res.body["error"]["code"] == "EdgeDidNotAnswer" and
+             "primary path of peering AzurePrivatePeering" in
+             res.body["error"]["message"],
+             "%s: 202, no edge serves the path: Location gives "
+             "EdgeDidNotAnswer (504)" % a, "%r %r %r" % (r, loc, res))
     r = T1.req("GET", cp + "p1/stats")
     t.ok(r.status == 200 and r.body["primarybytesIn"] == 0, "circuit stats")
     t.status(T1.req("DELETE", cp + "p1/peerings/MicrosoftPeering"), 202,

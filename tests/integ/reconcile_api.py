@@ -7,6 +7,11 @@
                                               PUT AzurePrivatePeering
   reconcile_api.py STATE get NAME [TYPE]      GET the peering (JSON)
   reconcile_api.py STATE delete NAME          DELETE the peering
+  reconcile_api.py STATE post NAME TAIL       POST .../peerings/TAIL of
+                                              circuit NAME; prints the
+                                              status and the error message
+  reconcile_api.py STATE env                  XR_TOKEN/XR_SUBSCRIPTION/XR_API
+                                              for xrctl (shell assignments)
 Microsoft peering and route filters (reconcile_msft.sh):
   reconcile_api.py STATE msft NAME VLAN P1 P2 KEY PREFIXES [STATE]
                                               PUT MicrosoftPeering, peerASN
@@ -196,6 +201,19 @@ def rule(st, fname, comms):
     t.wait_op(r)
 
 
+def post(st, name, tail):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("POST", RG + "/expressRouteCircuits/%s/peerings/%s" %
+              (name, tail))
+    msg = (r.body or {}).get("error", {}).get("message", "")
+    print("%d %s" % (r.status, msg))
+
+
+def env(st):
+    print("XR_TOKEN=%s XR_SUBSCRIPTION=%s XR_API=http://127.0.0.1:%d" %
+          (st["tok"]["tenant"], SUB, st["port"]))
+
+
 def main():
     path, cmd, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     if cmd == "init":
@@ -218,6 +236,10 @@ def main():
         route_filter(load(path), *args)
     elif cmd == "rule":
         rule(load(path), *args)
+    elif cmd == "post":
+        post(load(path), *args)
+    elif cmd == "env":
+        env(load(path))
     else:
         die("unknown step " + cmd)
 
