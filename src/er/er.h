@@ -26,6 +26,13 @@
  * (id "<peering id>/status/primary|secondary"); GET on the peering
  * shows it as properties.primaryStatus / secondaryStatus. */
 #define ER_PEERING_STATUS_TYPE	"xroute/peeringStatus"
+/* What the gateway role observes per connection (id "<connection
+ * id>/status"): GET on the connection shows connectionStatus and
+ * bgpPeerStatus from it. */
+#define ER_CONN_STATUS_TYPE	"xroute/connectionStatus"
+/* Link index of a connection: its sessions use the /31s at 4k and 4k+2
+ * of the gateway's GatewaySubnet (docs/xrouted.8, GATEWAY LINKS). */
+#define ER_CONN_LINKS_MAX	64
 
 /*
  * Live views (er_views.c, src/reconcile/rc_views.c). The API and the edges
@@ -146,5 +153,14 @@ int	er_token_find(struct store *, const char *token, struct er_principal *);
 
 /* Lowercase SHA-256 hex of a token (tokens are stored hashed). */
 void	er_sha256_hex(const void *, size_t, char out[65]);
+
+/* Reading stored documents (the reconcilers): "a.b.c" paths, ARM names
+ * compared case-insensitively (er_util.c). */
+const char *er_jstr(json_t *, const char *path);
+int64_t	er_jint(json_t *, const char *path, int64_t dflt);
+bool	er_jbool(json_t *, const char *path, bool dflt);
+json_t	*er_jget(json_t *, const char *path);
+bool	er_streq(const char *, const char *);
+char	*er_strdup_lower(const char *);
 
 #endif

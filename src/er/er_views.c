@@ -41,6 +41,7 @@ bool
 er_type_not_desired(const char *type)
 {
 	static const char *const t[] = { ER_PEERING_STATUS_TYPE,
+	    ER_CONN_STATUS_TYPE,
 	    ER_PEERING_STATS_TYPE, ER_VIEW_REQ_TYPE, ER_CONNTEST_TYPE,
 	    "Microsoft.Network/locations/operations", NULL };
 

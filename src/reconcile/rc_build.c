@@ -13,6 +13,7 @@
  *   - state Disabled: the neighbour is shut down with an RFC 8203 text.
  * A Microsoft peering gets its own context the same way; rc_msft.c then
  * gives its neighbour the Microsoft-peering rules and its routes.
+ * Gateways connected to a circuit add their neighbours (gw_edge.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,13 +23,15 @@
 #include <jansson.h>
 
 #include "lib/log.h"
+#include "reconcile/gw.h"
 #include "reconcile/reconcile.h"
 
 #define CIRCUIT_TYPE	"Microsoft.Network/expressRouteCircuits"
 #define PEERING_TYPE	"Microsoft.Network/expressRouteCircuits/peerings"
 
-json_t *
-rc_jget(json_t *j, const char *path)
+/* "a.b.c" inside a document */
+static json_t *
+jget(json_t *j, const char *path)
 {
 	char key[64];
 	const char *dot;
@@ -46,10 +49,10 @@ rc_jget(json_t *j, const char *path)
 	return j ? json_object_get(j, path) : NULL;
 }
 
-const char *
-rc_jstr(json_t *j, const char *path)
+static const char *
+jstr(json_t *j, const char *path)
 {
-	return json_string_value(rc_jget(j, path));
+	return json_string_value(jget(j, path));
 }
 
 static int
@@ -96,7 +99,7 @@ link_addrs(json_t *pr, enum rc_path path, struct rc_peer *p, char *err,
 {
 	const char *k = path == RC_PRIMARY ? "primaryPeerAddressPrefix" :
 	    "secondaryPeerAddressPrefix";
-	const char *s = rc_jstr(pr, k);
+	const char *s = jstr(pr, k);
 	struct prefix pfx;
 	size_t last;
 
@@ -120,15 +123,15 @@ static void
 neighbor_fill(struct conf_neighbor *n, json_t *circ, json_t *pr,
     const struct rc_peer *p, enum rc_path path, const struct er_cat *cat)
 {
-	const char *key = rc_jstr(pr, "sharedKey");
-	const char *tier = rc_jstr(circ, "sku.tier");
+	const char *key = jstr(pr, "sharedKey");
+	const char *tier = jstr(circ, "sku.tier");
 	bool premium = tier != NULL && strcasecmp(tier, "Premium") == 0;
 
 	n->addr = p->nbr;
 	n->port = BGP_PORT;
 	n->remote_as = p->peer_as;
 	snprintf(n->descr, sizeof(n->descr), "%.40s %s",
-	    rc_jstr(circ, "name") ? rc_jstr(circ, "name") : "circuit",
+	    jstr(circ, "name") ? jstr(circ, "name") : "circuit",
 	    rc_path_name(path));
 	snprintf(n->password, sizeof(n->password), "%s", key ? key : "");
 	n->hold = RC_HOLD;
@@ -140,7 +143,7 @@ neighbor_fill(struct conf_neighbor *n, json_t *circ, json_t *pr,
 	n->max_prefix_restart = RC_MAXPFX_RESTART;
 	n->ttl_security = CONF_NO;	/* Azure does not ask GTSM of customers */
 	n->fams = BGP_FAM_BIT(BGP_FAM_V4U) | BGP_FAM_BIT(BGP_FAM_V6U);
-	if (strcasecmp(rc_jstr(pr, "state") ? rc_jstr(pr, "state") : "Enabled",
+	if (strcasecmp(jstr(pr, "state") ? jstr(pr, "state") : "Enabled",
 	    "Disabled") == 0) {
 		n->shutdown = true;
 		snprintf(n->shutdown_msg, sizeof(n->shutdown_msg), "%s",
@@ -150,7 +153,7 @@ neighbor_fill(struct conf_neighbor *n, json_t *circ, json_t *pr,
 	n->policy.remove_private_as = true;
 	n->policy.strip_communities = true;
 	n->policy.add_comm[n->policy.nadd_comm++] = rc_region_community(cat,
-	    rc_jstr(circ, "location"), RC_REGION_BASE, RC_REGION_FALLBACK);
+	    jstr(circ, "location"), RC_REGION_BASE, RC_REGION_FALLBACK);
 	n->bfd_interval_ms = RC_BFD_MS;
 	n->bfd_mult = 3;
 }
@@ -158,14 +161,13 @@ neighbor_fill(struct conf_neighbor *n, json_t *circ, json_t *pr,
 static bool
 circuit_served(json_t *c, const struct rc_opts *o)
 {
-	const char *loc = rc_jstr(c, "properties.serviceProviderProperties."
+	const char *loc = jstr(c, "properties.serviceProviderProperties."
 	    "peeringLocation");
-	const char *st = rc_jstr(c,
-	    "properties.serviceProviderProvisioningState");
+	const char *st = jstr(c, "properties.serviceProviderProvisioningState");
 
 	return loc != NULL && strcasecmp(loc, o->location) == 0 &&
 	    st != NULL && strcmp(st, "Provisioned") == 0 &&
-	    rc_jstr(c, "properties.serviceKey") != NULL;
+	    jstr(c, "properties.serviceKey") != NULL;
 }
 
 static int
@@ -192,9 +194,9 @@ add_peering(struct store *st, struct rc_desired *d, json_t *circ,
     json_t *peer, const struct rc_opts *o, const struct er_cat *cat)
 {
 	json_t *pr = json_object_get(peer, "properties");
-	const char *type = rc_jstr(pr, "peeringType");
-	const char *skey = rc_jstr(circ, "properties.serviceKey");
-	const char *pid = rc_jstr(peer, "_id");
+	const char *type = jstr(pr, "peeringType");
+	const char *skey = jstr(circ, "properties.serviceKey");
+	const char *pid = jstr(peer, "_id");
 	json_int_t asn = json_integer_value(json_object_get(pr, "peerASN"));
 	struct conf_ctx *c;
 	struct rc_peer *p;
@@ -245,15 +247,15 @@ add_circuit(struct store *st, struct rc_desired *d, json_t *circ,
 	size_t i;
 	int rc = 0, pass;
 
-	if (store_list_children(st, rc_jstr(circ, "_id"), PEERING_TYPE,
-	    collect, peers) < 0) {
+	if (store_list_children(st, jstr(circ, "_id"), PEERING_TYPE, collect,
+	    peers) < 0) {
 		json_decref(peers);
 		return -1;
 	}
 	/* private peering first, then the others */
 	for (pass = 0; pass < 2 && rc == 0; pass++)
 		json_array_foreach(peers, i, pe) {
-			const char *t = rc_jstr(pe, "properties.peeringType");
+			const char *t = jstr(pe, "properties.peeringType");
 			bool priv = t && strcmp(t, "AzurePrivatePeering") == 0;
 
 			if (priv != (pass == 0))
@@ -292,10 +294,13 @@ rc_build(struct store *st, const struct rc_opts *o, const struct er_cat *cat,
 			continue;
 		if (add_circuit(st, d, c, o, cat) == -1) {
 			snprintf(err, errlen, "store: cannot list the peerings "
-			    "of %s: %s", rc_jstr(c, "_id"), st->errmsg);
+			    "of %s: %s", jstr(c, "_id"), st->errmsg);
 			goto fail;
 		}
 	}
+	/* the gateways connected to these circuits (gw_edge.c) */
+	if (gw_edge_build(st, o, d, err, errlen) == -1)
+		goto fail;
 	json_decref(circs);
 	return 0;
 fail:
@@ -309,6 +314,7 @@ rc_desired_free(struct rc_desired *d)
 {
 	conf_free(d->conf);
 	free(d->peers);
+	free(d->links);
 	memset(d, 0, sizeof(*d));
 }
 

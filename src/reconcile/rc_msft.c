@@ -70,10 +70,10 @@ allowed_set(json_t *rules)
 	size_t i, j;
 
 	json_array_foreach(rules, i, r) {
-		acc = rc_jstr(r, "properties.access");
+		acc = er_jstr(r, "properties.access");
 		if (acc == NULL || strcasecmp(acc, "Allow") != 0)
 			continue;	/* the API accepts only Allow anyway */
-		json_array_foreach(rc_jget(r, "properties.communities"), j, c)
+		json_array_foreach(er_jget(r, "properties.communities"), j, c)
 			if (json_string_value(c) != NULL)
 				json_object_set_new(set, json_string_value(c),
 				    json_true());
@@ -106,11 +106,11 @@ region_reachable(const struct er_cat *cat, const struct rc_msft_scope *sc,
 	if (display == NULL || strcasecmp(display, "Global") == 0 ||
 	    sc->premium)
 		return true;
-	geo = rc_jstr(ci_get(cat->locations, sc->location), "geo");
+	geo = er_jstr(ci_get(cat->locations, sc->location), "geo");
 	json_object_foreach(cat->regions, k, v)
-		if (strcasecmp(rc_jstr(v, "displayName") ?: "", display) == 0 ||
+		if (strcasecmp(er_jstr(v, "displayName") ?: "", display) == 0 ||
 		    strcasecmp(k, display) == 0)
-			rgeo = rc_jstr(v, "geo");
+			rgeo = er_jstr(v, "geo");
 	/* without geography data there is nothing to bound the reach by */
 	return geo == NULL || rgeo == NULL || strcasecmp(geo, rgeo) == 0;
 }
@@ -173,19 +173,19 @@ static int
 entry_routes(const struct er_cat *cat, const struct rc_msft_scope *sc,
     json_t *e, uint32_t regional, struct conf_route **rs, size_t *n)
 {
-	const char *reg = rc_jstr(e, "serviceSupportedRegion");
+	const char *reg = er_jstr(e, "serviceSupportedRegion");
 	uint32_t c[2];
 	struct prefix p;
 	json_t *v;
 	size_t i, nc = 0;
 
-	if (comm_parse(rc_jstr(e, "communityValue"), &c[nc]) == -1)
+	if (comm_parse(er_jstr(e, "communityValue"), &c[nc]) == -1)
 		return 0;
 	nc++;
 	if (!region_reachable(cat, sc, reg)) {
 		log_debug("reconcile: %s (%s) is outside the circuit's "
 		    "geopolitical region (needs Premium)",
-		    rc_jstr(e, "communityValue"), reg);
+		    er_jstr(e, "communityValue"), reg);
 		return 0;
 	}
 	/* a regional community is its own regional tag */
@@ -228,7 +228,7 @@ rc_msft_routes(const struct er_cat *cat, json_t *rules,
 
 		json_array_foreach(comms, j, e)
 			if (rc == 0 && json_object_get(allow,
-			    rc_jstr(e, "communityValue") ?: "") != NULL)
+			    er_jstr(e, "communityValue") ?: "") != NULL)
 				rc = entry_routes(cat, sc, e, regional, &rs,
 				    &n);
 	}
@@ -261,7 +261,7 @@ static const char *
 receive_rules(json_t *ms, struct conf_neighbor *n, char *why, size_t len)
 {
 	struct er_policy *p = &n->policy;
-	const char *st = rc_jstr(ms, "advertisedPublicPrefixesState");
+	const char *st = er_jstr(ms, "advertisedPublicPrefixesState");
 	json_t *v;
 	size_t i;
 
@@ -304,7 +304,7 @@ receive_rules(json_t *ms, struct conf_neighbor *n, char *why, size_t len)
 static json_t *
 filter_rules(struct store *st, json_t *pr, const char *pid)
 {
-	const char *fid = rc_jstr(pr, "routeFilter.id");
+	const char *fid = er_jstr(pr, "routeFilter.id");
 	json_t *rules = json_array();
 
 	if (fid != NULL && store_list_children(st, fid, RULE_TYPE, collect,
@@ -319,10 +319,10 @@ rc_msft_fill(struct store *st, json_t *circ, json_t *peer,
     const struct er_cat *cat, struct conf_ctx *c, struct conf_neighbor *n)
 {
 	json_t *pr = json_object_get(peer, "properties"), *rules;
-	const char *tier = rc_jstr(circ, "sku.tier");
+	const char *tier = er_jstr(circ, "sku.tier");
 	struct rc_msft_scope sc = {
-		.region = rc_jstr(circ, "location"),
-		.location = rc_jstr(circ,
+		.region = er_jstr(circ, "location"),
+		.location = er_jstr(circ,
 		    "properties.serviceProviderProperties.peeringLocation"),
 		.premium = tier != NULL && strcasecmp(tier, "Premium") == 0,
 		.af = AF_INET,
@@ -340,7 +340,7 @@ rc_msft_fill(struct store *st, json_t *circ, json_t *peer,
 		n->shutdown = true;
 		snprintf(n->shutdown_msg, sizeof(n->shutdown_msg), "%s", hold);
 	}
-	rules = filter_rules(st, pr, rc_jstr(peer, "_id"));
+	rules = filter_rules(st, pr, er_jstr(peer, "_id"));
 	rc = rc_msft_routes(cat, rules, &sc, &c->routes, &c->nroutes);
 	json_decref(rules);
 	if (rc == 0)

@@ -22,6 +22,7 @@
 
 #include "daemon/xrd.h"
 #include "lib/log.h"
+#include "reconcile/gw.h"
 #include "reconcile/rc_views.h"
 
 #define RC_DEFAULT_ID	0x0afffe01u	/* 10.255.254.1 + path */
@@ -150,6 +151,8 @@ build(struct rc *r, struct rc_peer **peers, size_t *npeers, char *err,
 	    errlen) == -1)
 		return NULL;
 	addrs_sync(r, d.peers, d.npeers);
+	gw_links_sync(d.links, d.nlinks);	/* gateway links */
+	free(d.links);
 	*peers = d.peers;
 	*npeers = d.npeers;
 	return d.conf;
@@ -210,8 +213,9 @@ status_doc(struct rc *r, const struct rc_peer *p, struct sess *s,
 	return o;
 }
 
-static int
-status_put(struct rc *r, const char *id, const char *parent, json_t *doc)
+int
+rc_status_put(struct store *st, const char *type, const char *id,
+    const char *parent, json_t *doc)
 {
 	struct store_rec rec;
 	char *s = json_dumps(doc, JSON_SORT_KEYS | JSON_COMPACT);
@@ -221,19 +225,19 @@ status_put(struct rc *r, const char *id, const char *parent, json_t *doc)
 		return -1;
 	memset(&rec, 0, sizeof(rec));
 	rec.id = (char *)id;
-	rec.type = (char *)ER_PEERING_STATUS_TYPE;
+	rec.type = (char *)type;
 	rec.parent = (char *)parent;
 	rec.doc = s;
-	if (store_begin(r->st) != STORE_OK)
+	if (store_begin(st) != STORE_OK)
 		goto out;
-	if (store_put(r->st, &rec) != STORE_OK) {
-		store_rollback(r->st);
+	if (store_put(st, &rec) != STORE_OK) {
+		store_rollback(st);
 		goto out;
 	}
-	rc = store_commit(r->st) == STORE_OK ? 0 : -1;
+	rc = store_commit(st) == STORE_OK ? 0 : -1;
 out:
 	if (rc == -1)
-		log_warn("reconcile: cannot write %s: %s", id, r->st->errmsg);
+		log_warn("reconcile: cannot write %s: %s", id, st->errmsg);
 	free(s);
 	return rc;
 }
@@ -258,7 +262,8 @@ status_write(struct rc *r)
 			json_decref(doc);
 			continue;
 		}
-		if (status_put(r, id, r->peers[i].id, doc) == 0)
+		if (rc_status_put(r->st, ER_PEERING_STATUS_TYPE, id,
+		    r->peers[i].id, doc) == 0)
 			json_object_set_new(r->written, id, doc);
 		else
 			json_decref(doc);
@@ -323,15 +328,15 @@ change_cb(const struct store_change *c, void *arg)
 
 /* Did anything but observations (status, counters, view requests)
  * change since 'seen'? */
-static bool
-desired_changed(struct rc *r, int64_t now)
+bool
+rc_store_changed(struct store *st, int64_t seen, int64_t now)
 {
 	struct changes ch = { 0, false };
 
-	if (now == r->seen)
+	if (now == seen)
 		return false;
-	if (store_changes(r->st, r->seen, RC_CHANGES_MAX, change_cb,
-	    &ch) != STORE_OK)
+	if (store_changes(st, seen, RC_CHANGES_MAX, change_cb, &ch) !=
+	    STORE_OK)
 		return true;
 	/* a gap (more than we read, or the log pruned): rebuild anyway */
 	return ch.relevant || ch.n >= RC_CHANGES_MAX || ch.n == 0;
@@ -371,7 +376,7 @@ on_poll(struct ev_loop *loop, struct ev_timer *t, void *arg)
 	int64_t now = store_counter(r->st);
 
 	if (now >= 0 && now != r->seen) {
-		if (desired_changed(r, now)) {
+		if (rc_store_changed(r->st, r->seen, now)) {
 			r->seen = now;
 			reconcile(r);
 		} else

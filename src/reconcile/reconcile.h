@@ -66,6 +66,8 @@ struct rc_opts {
 	const char	*data;		/* catalogue dir; NULL: search */
 	struct rc_ifmap	 ifmap[RC_IFMAP_MAX];
 	size_t		 nifmap;
+	/* --gateway-interface: where the links to gateways are (gw.h) */
+	char		 gw_ifname[IF_NAMESIZE];
 };
 
 /* One peering realised on this path. */
@@ -79,10 +81,19 @@ struct rc_peer {
 	uint32_t	 peer_as;
 };
 
+/* An address this instance puts on one of its interfaces. */
+struct rc_link {
+	char		 ifname[IF_NAMESIZE];
+	struct addr	 addr;
+	uint8_t		 plen;
+};
+
 struct rc_desired {
 	struct xr_conf	*conf;
 	struct rc_peer	*peers;
 	size_t		 npeers;
+	struct rc_link	*links;		/* gateway links (gw_edge.c) */
+	size_t		 nlinks;
 };
 
 const char	*rc_path_name(enum rc_path);
@@ -94,9 +105,6 @@ const char	*rc_ifname_of(const struct rc_opts *, uint16_t vlan);
 int		 rc_ifmap_parse(const char *, struct rc_opts *, char *err,
 		    size_t errlen);
 
-/* "a.b.c" inside a document; NULL when absent or not a string. */
-json_t		*rc_jget(json_t *, const char *path);
-const char	*rc_jstr(json_t *, const char *path);
 /* 12076:<base + regionCode> of an ARM region; fallback when the
  * catalogue does not know it (cat may be NULL). */
 uint32_t	 rc_region_community(const struct er_cat *, const char *region,
@@ -146,5 +154,10 @@ void		 rc_attach(struct rc *, struct xrd *);
 /* Re-read the store now (SIGHUP). */
 void		 rc_kick(struct rc *);
 void		 rc_free(struct rc *);
+/* Did anything but status records change between 'seen' and 'now'? */
+bool		 rc_store_changed(struct store *, int64_t seen, int64_t now);
+/* Write one status record (its own transaction); 0 or -1 (logged). */
+int		 rc_status_put(struct store *, const char *type, const char *id,
+		    const char *parent, json_t *doc);
 
 #endif

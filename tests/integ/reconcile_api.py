@@ -1,4 +1,4 @@
-"""API steps for reconcile_edge.sh, one per invocation:
+"""API steps for the reconcile_*.sh tests, one per invocation:
 
   reconcile_api.py STATE init PORT            subscriptions, tokens, group
   reconcile_api.py STATE circuit NAME         create + provider provisions;
@@ -7,6 +7,19 @@
                                               PUT AzurePrivatePeering
   reconcile_api.py STATE get NAME [TYPE]      GET the peering (JSON)
   reconcile_api.py STATE delete NAME          DELETE the peering
+  reconcile_api.py STATE vnet NAME SPACES [GWSUBNET]
+                                              PUT a VNet (spaces comma
+                                              separated, a GatewaySubnet)
+  reconcile_api.py STATE vpeer FROM TO transit|use
+                                              PUT a VNet peering FROM -> TO
+                                              with allowGatewayTransit or
+                                              useRemoteGateways
+  reconcile_api.py STATE gateway NAME VNET    PUT an ExpressRoute gateway;
+                                              prints its id
+  reconcile_api.py STATE connection NAME GW CIRCUIT [WEIGHT]
+                                              PUT a connection
+  reconcile_api.py STATE getconn NAME         GET a connection (JSON)
+  reconcile_api.py STATE delconn NAME         DELETE a connection
   reconcile_api.py STATE post NAME TAIL       POST .../peerings/TAIL of
                                               circuit NAME; prints the
                                               status and the error message
@@ -25,6 +38,10 @@ Microsoft peering and route filters (reconcile_msft.sh):
   reconcile_api.py STATE rule FILTER COMMS    PUT its rule r1 with COMMS
   reconcile_api.py STATE attach NAME FILTER   attach to the Microsoft peering
   reconcile_api.py STATE detach NAME          detach its filter
+
+Several steps can go in one invocation, separated by "+" (one Python
+start instead of several: the tests run on a loaded machine):
+  reconcile_api.py STATE vnet hub 10.10.0.0/16 + vnet spoke 10.11.0.0/16
 
 STATE is a JSON file holding the port and tokens between steps. The
 admin token comes from $XR_ADMIN_TOKEN (the API role reads the same)."""
@@ -130,7 +147,87 @@ def delete(st, name):
     t.wait_op(r)
 
 
-def put_msft(path, st, name, props):
+def put_ok(t, path, body, what):
+    r = t.req("PUT", path, body)
+    if r.status not in (200, 201):
+        die(what, r)
+    t.wait_op(r)
+    return r
+
+
+def vnet(st, name, spaces, gwsubnet=None):
+    t = Client(st["port"], st["tok"]["tenant"])
+    subnets = [] if gwsubnet is None else [
+        {"name": "GatewaySubnet", "properties": {"addressPrefix": gwsubnet}}]
+    put_ok(t, RG + "/virtualNetworks/" + name, {
+        "location": "westus", "properties": {
+            "addressSpace": {"addressPrefixes": spaces.split(",")},
+            "subnets": subnets}}, "vnet")
+
+
+def vpeer(st, frm, to, kind):
+    t = Client(st["port"], st["tok"]["tenant"])
+    props = {"remoteVirtualNetwork": {"id": RG + "/virtualNetworks/" + to},
+             "allowVirtualNetworkAccess": True}
+    props["allowGatewayTransit" if kind == "transit" else
+          "useRemoteGateways"] = True
+    put_ok(t, RG + "/virtualNetworks/%s/virtualNetworkPeerings/to-%s" %
+           (frm, to), {"properties": props}, "vnet peering")
+
+
+def gateway(st, name, vnet_name):
+    t = Client(st["port"], st["tok"]["tenant"])
+    vid = RG + "/virtualNetworks/" + vnet_name
+    r = put_ok(t, RG + "/virtualNetworkGateways/" + name, {
+        "location": "westus", "properties": {
+            "gatewayType": "ExpressRoute", "sku": {"name": "Standard"},
+            "ipConfigurations": [{"name": "ipc", "properties": {
+                "subnet": {"id": vid + "/subnets/GatewaySubnet"}}}]}},
+               "gateway")
+    print(r.body["id"])
+
+
+def connection(st, name, gw, circ, weight="0"):
+    t = Client(st["port"], st["tok"]["tenant"])
+    put_ok(t, RG + "/connections/" + name, {
+        "location": "westus", "properties": {
+            "connectionType": "ExpressRoute",
+            "virtualNetworkGateway1": {
+                "id": RG + "/virtualNetworkGateways/" + gw},
+            "peer": {"id": RG + "/expressRouteCircuits/" + circ},
+            "routingWeight": int(weight)}}, "connection")
+
+
+def getconn(st, name):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("GET", RG + "/connections/" + name)
+    if r.status != 200:
+        die("getconn", r)
+    print(json.dumps(r.body))
+
+
+def delconn(st, name):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("DELETE", RG + "/connections/" + name)
+    if r.status not in (200, 202, 204):
+        die("delconn", r)
+    t.wait_op(r)
+
+
+def post(st, name, tail):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("POST", RG + "/expressRouteCircuits/%s/peerings/%s" %
+              (name, tail))
+    msg = (r.body or {}).get("error", {}).get("message", "")
+    print("%d %s" % (r.status, msg))
+
+
+def env(st):
+    print("XR_TOKEN=%s XR_SUBSCRIPTION=%s XR_API=http://127.0.0.1:%d" %
+          (st["tok"]["tenant"], SUB, st["port"]))
+
+
+def put_msft(st, name, props):
     """PUT the Microsoft peering; the body is kept for attach/detach."""
     t = Client(st["port"], st["tok"]["tenant"])
     r = t.req("PUT", RG + "/expressRouteCircuits/%s/peerings/"
@@ -139,7 +236,7 @@ def put_msft(path, st, name, props):
         die("Microsoft peering", r)
     t.wait_op(r)
     st.setdefault("msft", {})[name] = props
-    with open(path, "w") as f:
+    with open(sys.argv[1], "w") as f:    # the STATE file
         json.dump(st, f)
     r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/"
               "MicrosoftPeering" % name)
@@ -147,8 +244,8 @@ def put_msft(path, st, name, props):
           ["advertisedPublicPrefixesState"])
 
 
-def msft(path, st, name, vlan, p1, p2, key, prefixes, state="Enabled"):
-    put_msft(path, st, name, {
+def msft(st, name, vlan, p1, p2, key, prefixes, state="Enabled"):
+    put_msft(st, name, {
         "peeringType": "MicrosoftPeering", "peerASN": 65010,
         "primaryPeerAddressPrefix": p1, "secondaryPeerAddressPrefix": p2,
         "vlanId": int(vlan), "sharedKey": key, "state": state,
@@ -156,12 +253,12 @@ def msft(path, st, name, vlan, p1, p2, key, prefixes, state="Enabled"):
             "advertisedPublicPrefixes": prefixes.split(",")}})
 
 
-def attach(path, st, name, fname=None):
+def attach(st, name, fname=None):
     props = dict(st["msft"][name])
     props.pop("routeFilter", None)
     if fname is not None:
         props["routeFilter"] = {"id": RG + "/routeFilters/" + fname}
-    put_msft(path, st, name, props)
+    put_msft(st, name, props)
 
 
 def approve(st, name):
@@ -201,47 +298,26 @@ def rule(st, fname, comms):
     t.wait_op(r)
 
 
-def post(st, name, tail):
-    t = Client(st["port"], st["tok"]["tenant"])
-    r = t.req("POST", RG + "/expressRouteCircuits/%s/peerings/%s" %
-              (name, tail))
-    msg = (r.body or {}).get("error", {}).get("message", "")
-    print("%d %s" % (r.status, msg))
-
-
-def env(st):
-    print("XR_TOKEN=%s XR_SUBSCRIPTION=%s XR_API=http://127.0.0.1:%d" %
-          (st["tok"]["tenant"], SUB, st["port"]))
+STEPS = {"circuit": circuit, "peering": peering, "get": get,
+         "delete": delete, "post": post, "env": env, "vnet": vnet,
+         "vpeer": vpeer, "gateway": gateway, "connection": connection,
+         "getconn": getconn, "delconn": delconn, "msft": msft,
+         "attach": attach, "detach": attach, "approve": approve,
+         "filter": route_filter, "rule": rule}
 
 
 def main():
-    path, cmd, args = sys.argv[1], sys.argv[2], sys.argv[3:]
-    if cmd == "init":
-        init(path, int(args[0]))
-    elif cmd == "circuit":
-        circuit(load(path), *args)
-    elif cmd == "peering":
-        peering(load(path), *args)
-    elif cmd == "get":
-        get(load(path), *args)
-    elif cmd == "delete":
-        delete(load(path), *args)
-    elif cmd == "msft":
-        msft(path, load(path), *args)
-    elif cmd in ("attach", "detach"):
-        attach(path, load(path), *args)
-    elif cmd == "approve":
-        approve(load(path), *args)
-    elif cmd == "filter":
-        route_filter(load(path), *args)
-    elif cmd == "rule":
-        rule(load(path), *args)
-    elif cmd == "post":
-        post(load(path), *args)
-    elif cmd == "env":
-        env(load(path))
-    else:
-        die("unknown step " + cmd)
+    path, argv = sys.argv[1], sys.argv[2:]
+    while argv:
+        n = argv.index("+") if "+" in argv else len(argv)
+        cmd, args, argv = argv[0], argv[1:n], argv[n + 1:]
+        if cmd == "init":
+            init(path, int(args[0]))
+        elif cmd in STEPS:
+            STEPS[cmd](load(path), *args)
+        else:
+            die("unknown step " + cmd)
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -20,11 +20,22 @@ rce_setup() {  # -> 0, or 1 after reporting
 }
 
 declare -A EDGE_PID
-start_edge() {  # ns name path router-id map
+start_edge() {  # ns name path router-id map [more xrouted options]
   ip netns exec "$1" "$XR_BUILD/xrouted" --role edge -d --db "$D/xroute.db" \
     --path "$3" --peering-location "Silicon Valley" --router-id "$4" \
     --interface-map "$5" --data "$XR_ROOT/data" -s "$D/$2.sock" \
-    ${RCE_EDGE_ARGS:-} >"$D/$2.log" 2>&1 &
+    ${RCE_EDGE_ARGS:-} "${@:6}" >"$D/$2.log" 2>&1 &
+  EDGE_PID[$2]=$!
+  on_exit_kill $!
+}
+
+# start_gw NS NAME GATEWAY-ID [more xrouted options]: the gateway role;
+# its log and sanitizer check go with the edges'.
+start_gw() {
+  ip netns exec "$1" "$XR_BUILD/xrouted" --role gateway -d \
+    --db "$D/xroute.db" --gateway "$3" -s "$D/$2.sock" ${RCE_EDGE_ARGS:-} \
+    "${@:4}" \
+    >"$D/$2.log" 2>&1 &
   EDGE_PID[$2]=$!
   on_exit_kill $!
 }
