@@ -182,22 +182,12 @@ originate(struct rib_ctx *rc, const struct conf_route *r)
 		    prefix_ntop(&r->prefix, buf, sizeof(buf)));
 }
 
-static const struct conf_route *
-route_find(const struct conf_ctx *c, const struct prefix *p)
-{
-	size_t i;
-
-	for (i = 0; c != NULL && i < c->nroutes; i++)
-		if (prefix_cmp(&c->routes[i].prefix, p) == 0)
-			return &c->routes[i];
-	return NULL;
-}
-
 /* Deconfigure what 'old' had and 'nw' does not. */
 static void
 remove_old(struct xrd *x, const struct xr_conf *old, const struct xr_conf *nw)
 {
 	const struct conf_ctx *oc, *nc;
+	const struct conf_route **idx;
 	struct rib_ctx *rc;
 	struct sess *s;
 	size_t i, j;
@@ -215,9 +205,12 @@ remove_old(struct xrd *x, const struct xr_conf *old, const struct xr_conf *nw)
 		}
 		if ((rc = rib_ctx_find(x->rib, oc->name)) == NULL)
 			continue;
+		idx = conf_routes_sorted(nc);
 		for (j = 0; j < oc->nroutes; j++)
-			if (route_find(nc, &oc->routes[j].prefix) == NULL)
+			if (conf_route_lookup(idx, nc ? nc->nroutes : 0,
+			    &oc->routes[j].prefix) == NULL)
 				rib_unoriginate(rc, &oc->routes[j].prefix);
+		free(idx);
 	}
 }
 
@@ -261,7 +254,7 @@ static void
 apply_new(struct xrd *x, const struct xr_conf *old, const struct xr_conf *nw)
 {
 	const struct conf_ctx *nc, *oc;
-	const struct conf_route *or;
+	const struct conf_route *or, **idx;
 	struct rib_ctx *rc;
 	size_t i, j;
 
@@ -272,14 +265,17 @@ apply_new(struct xrd *x, const struct xr_conf *old, const struct xr_conf *nw)
 			log_err("cannot create context %s", nc->name);
 			continue;
 		}
+		idx = conf_routes_sorted(oc);
 		for (j = 0; j < nc->nroutes; j++) {
-			or = route_find(oc, &nc->routes[j].prefix);
+			or = conf_route_lookup(idx, oc ? oc->nroutes : 0,
+			    &nc->routes[j].prefix);
 			if (or != NULL && conf_route_equal(or, &nc->routes[j]))
 				continue;
 			if (or != NULL)
 				rib_unoriginate(rc, &or->prefix);
 			originate(rc, &nc->routes[j]);
 		}
+		free(idx);
 		for (j = 0; j < nc->nneighbors; j++)
 			apply_neighbor(x, rc, old, nw, nc, &nc->neighbors[j]);
 	}

@@ -20,6 +20,8 @@ static const struct er_field subres_fields[] = {
 	{ "id", FT_STR, ERF_REQ, 1, 768, NULL, NULL, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 };
+static const struct er_field ro_elem = { "", FT_OBJ, ERF_RO, 0, 0, NULL,
+    NULL, NULL };
 static const struct er_field conn_props[] = {
 	{ "connectionType", FT_ENUM, ERF_REQ, 0, 0, conn_types, NULL,
 	  "only ExpressRoute is supported" },
@@ -34,7 +36,13 @@ static const struct er_field conn_props[] = {
 	{ "expressRouteGatewayBypass", FT_BOOL, 0, 0, 0, NULL, NULL,
 	  "FastPath" },
 	{ "enablePrivateLinkFastPath", FT_BOOL, 0, 0, 0, NULL, NULL, NULL },
-	{ "connectionStatus", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
+	{ "connectionStatus", FT_STR, ERF_RO, 0, 0, NULL, NULL,
+	  "Connected, Connecting or NotConnected, from the gateway role" },
+	{ "xrStatusMessage", FT_STR, ERF_RO, 0, 0, NULL, NULL,
+	  "why the connection is not connected" },
+	{ "bgpPeerStatus", FT_ARR, ERF_RO, 0, 0, NULL, &ro_elem,
+	  "the gateway's session to each edge (path, localAddress, neighbor, "
+	  "asn, state, connectedDuration, routesReceived, ...)" },
 	{ "ingressBytesTransferred", FT_INT, ERF_RO, 0, 0, NULL, NULL, NULL },
 	{ "egressBytesTransferred", FT_INT, ERF_RO, 0, 0, NULL, NULL, NULL },
 	{ "resourceGuid", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },

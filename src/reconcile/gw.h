@@ -81,6 +81,9 @@ int	gw_link_addrs(const struct prefix *subnet, int index, enum rc_path,
 /* The GatewaySubnet of a stored gateway document (its VNet's subnet). */
 int	gw_subnet(struct store *, json_t *gw, struct prefix *, char *err,
 	    size_t errlen);
+/* Add a gateway link address (a /31) unless it is there already. */
+int	gw_link_push(struct rc_link **, size_t *, const char *ifname,
+	    const struct addr *);
 /* Put each address on its interface (rc_addr_ensure; errors logged). */
 void	gw_links_sync(const struct rc_link *, size_t);
 /* store_rec_cb appending each document, with "_id" set, to a json array */

@@ -271,24 +271,6 @@ conns_collect(struct store *st, const char *gid, struct gw_desired *d,
 }
 
 static int
-link_add(struct gw_desired *d, const char *ifname, const struct addr *a)
-{
-	struct rc_link *l;
-
-	if (ifname[0] == '\0')
-		return 0;
-	if ((l = realloc(d->links, (d->nlinks + 1) * sizeof(*l))) == NULL)
-		return -1;
-	d->links = l;
-	l = &d->links[d->nlinks++];
-	memset(l, 0, sizeof(*l));
-	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
-	l->addr = *a;
-	l->plen = GW_LINK_PLEN;
-	return 0;
-}
-
-static int
 conns_realise(struct store *st, const struct gw_opts *o, struct gw_desired *d,
     json_t *gw, json_t *conns, const struct prefix *subnet)
 {
@@ -313,7 +295,8 @@ conns_realise(struct store *st, const struct gw_opts *o, struct gw_desired *d,
 		for (p = RC_PRIMARY; p <= RC_SECONDARY; p++) {
 			neighbor_fill(&c->neighbors[c->nneighbors++], gc,
 			    (enum rc_path)p, d, down);
-			if (link_add(d, o->edge_if[p], &gc->local[p]) == -1)
+			if (o->edge_if[p][0] != '\0' && gw_link_push(&d->links,
+			    &d->nlinks, o->edge_if[p], &gc->local[p]) == -1)
 				return -1;
 		}
 	}

@@ -34,26 +34,6 @@ neighbor_append(struct conf_ctx *c, const struct conf_neighbor *n)
 	return 0;
 }
 
-static int
-link_append(struct rc_desired *d, const char *ifname, const struct addr *a)
-{
-	struct rc_link *l;
-	size_t i;
-
-	for (i = 0; i < d->nlinks; i++)
-		if (addr_cmp(&d->links[i].addr, a) == 0)
-			return 0;
-	if ((l = realloc(d->links, (d->nlinks + 1) * sizeof(*l))) == NULL)
-		return -1;
-	d->links = l;
-	l = &d->links[d->nlinks++];
-	memset(l, 0, sizeof(*l));
-	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
-	l->addr = *a;
-	l->plen = GW_LINK_PLEN;
-	return 0;
-}
-
 /* The addresses of one connection on this path; -1 after a warning. */
 static int
 conn_addrs(struct store *st, json_t *conn, const struct rc_opts *o,
@@ -111,7 +91,8 @@ circuit_gateways(struct store *st, const struct rc_opts *o,
 		n.bfd_interval_ms = GW_BFD_MS;
 		n.bfd_mult = 3;
 		if (neighbor_append(c, &n) == -1 || (o->gw_ifname[0] != '\0' &&
-		    link_append(d, o->gw_ifname, &edge) == -1)) {
+		    gw_link_push(&d->links, &d->nlinks, o->gw_ifname,
+		    &edge) == -1)) {
 			json_decref(conns);
 			return -1;
 		}

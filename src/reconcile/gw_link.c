@@ -41,6 +41,27 @@ gw_link_addrs(const struct prefix *s, int index, enum rc_path path,
 	return 0;
 }
 
+int
+gw_link_push(struct rc_link **links, size_t *n, const char *ifname,
+    const struct addr *a)
+{
+	struct rc_link *l;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (addr_cmp(&(*links)[i].addr, a) == 0)
+			return 0;
+	if ((l = realloc(*links, (*n + 1) * sizeof(*l))) == NULL)
+		return -1;
+	*links = l;
+	l = &l[(*n)++];
+	memset(l, 0, sizeof(*l));
+	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
+	l->addr = *a;
+	l->plen = GW_LINK_PLEN;
+	return 0;
+}
+
 void
 gw_links_sync(const struct rc_link *l, size_t n)
 {

@@ -55,18 +55,6 @@ jstr(json_t *j, const char *path)
 	return json_string_value(jget(j, path));
 }
 
-static int
-collect(const struct store_rec *r, void *arg)
-{
-	json_t *doc = json_loads(r->doc, 0, NULL);
-
-	if (doc == NULL)
-		return 0;
-	json_object_set_new(doc, "_id", json_string(r->id));
-	json_array_append_new(arg, doc);
-	return 0;
-}
-
 uint32_t
 rc_region_community(const struct er_cat *cat, const char *region,
     uint32_t base, uint32_t fallback)
@@ -247,7 +235,7 @@ add_circuit(struct store *st, struct rc_desired *d, json_t *circ,
 	size_t i;
 	int rc = 0, pass;
 
-	if (store_list_children(st, jstr(circ, "_id"), PEERING_TYPE, collect,
+	if (store_list_children(st, jstr(circ, "_id"), PEERING_TYPE, gw_collect,
 	    peers) < 0) {
 		json_decref(peers);
 		return -1;
@@ -284,7 +272,7 @@ rc_build(struct store *st, const struct rc_opts *o, const struct er_cat *cat,
 	d->conf->as = RC_AZURE_AS;
 	snprintf(d->conf->control, sizeof(d->conf->control), "%s",
 	    CONF_DEFAULT_CONTROL);
-	if (store_list_type(st, CIRCUIT_TYPE, NULL, collect, circs) < 0) {
+	if (store_list_type(st, CIRCUIT_TYPE, NULL, gw_collect, circs) < 0) {
 		snprintf(err, errlen, "store: cannot list circuits: %s",
 		    st->errmsg);
 		goto fail;

@@ -37,6 +37,7 @@
 #include <strings.h>
 
 #include "lib/log.h"
+#include "reconcile/gw.h"
 #include "reconcile/reconcile.h"
 
 #define RULE_TYPE	"Microsoft.Network/routeFilters/routeFilterRules"
@@ -246,16 +247,6 @@ rc_msft_routes(const struct er_cat *cat, json_t *rules,
 
 /* --- the neighbour ------------------------------------------------------- */
 
-static int
-collect(const struct store_rec *r, void *arg)
-{
-	json_t *doc = json_loads(r->doc, 0, NULL);
-
-	if (doc != NULL)
-		json_array_append_new(arg, doc);
-	return 0;
-}
-
 /* The receive side; the reason to hold the session, or NULL. */
 static const char *
 receive_rules(json_t *ms, struct conf_neighbor *n, char *why, size_t len)
@@ -307,7 +298,7 @@ filter_rules(struct store *st, json_t *pr, const char *pid)
 	const char *fid = er_jstr(pr, "routeFilter.id");
 	json_t *rules = json_array();
 
-	if (fid != NULL && store_list_children(st, fid, RULE_TYPE, collect,
+	if (fid != NULL && store_list_children(st, fid, RULE_TYPE, gw_collect,
 	    rules) < 0)
 		log_warn("reconcile: %s: cannot read the rules of %s: %s; "
 		    "advertising nothing", pid, fid, st->errmsg);

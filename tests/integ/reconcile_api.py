@@ -20,6 +20,8 @@
                                               PUT a connection
   reconcile_api.py STATE getconn NAME         GET a connection (JSON)
   reconcile_api.py STATE delconn NAME         DELETE a connection
+  reconcile_api.py STATE gwpeers NAME         POST getBgpPeerStatus on a
+                                              gateway (JSON)
   reconcile_api.py STATE post NAME TAIL       POST .../peerings/TAIL of
                                               circuit NAME; prints the
                                               status and the error message
@@ -214,6 +216,15 @@ def delconn(st, name):
     t.wait_op(r)
 
 
+def gwpeers(st, name):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("POST", RG + "/virtualNetworkGateways/%s/getBgpPeerStatus" %
+              name)
+    if r.status != 200:
+        die("getBgpPeerStatus", r)
+    print(json.dumps(r.body))
+
+
 def post(st, name, tail):
     t = Client(st["port"], st["tok"]["tenant"])
     r = t.req("POST", RG + "/expressRouteCircuits/%s/peerings/%s" %
@@ -301,9 +312,9 @@ def rule(st, fname, comms):
 STEPS = {"circuit": circuit, "peering": peering, "get": get,
          "delete": delete, "post": post, "env": env, "vnet": vnet,
          "vpeer": vpeer, "gateway": gateway, "connection": connection,
-         "getconn": getconn, "delconn": delconn, "msft": msft,
-         "attach": attach, "detach": attach, "approve": approve,
-         "filter": route_filter, "rule": rule}
+         "getconn": getconn, "delconn": delconn, "gwpeers": gwpeers,
+         "msft": msft, "attach": attach, "detach": attach,
+         "approve": approve, "filter": route_filter, "rule": rule}
 
 
 def main():

@@ -93,6 +93,9 @@ wait_until 20 conn_is cn1 "sorted(p['state'] for p in d['properties']['bgpPeerSt
     "primary 10.10.255.1 10.10.255.0 12076 secondary 10.10.255.3 10.10.255.2 12076" \
     "$(conn cn1 "' '.join('%s %s %s %s' % (p['path'], p['localAddress'], p['neighbor'], p['asn']) for p in d['properties']['bgpPeerStatus'])")" ||
   not_ok "bgpPeerStatus Connected on both paths"
+check_eq "POST gateway getBgpPeerStatus: both sessions of cn1" \
+  "cn1 Connected 10.10.255.0 cn1 Connected 10.10.255.2" \
+  "$($API gwpeers hubgw | json_get "' '.join('%s %s %s' % (p['connection'], p['state'], p['neighbor']) for p in d['value'])")"
 ip -n xr-rgw-e1 -4 addr show gw | grep -q "inet 10.10.255.0/31" &&
 ip -n xr-rgw-g -4 addr show e2 | grep -q "inet 10.10.255.3/31" &&
   ok "link addresses put by the edges and the gateway (GatewaySubnet rule)" ||
