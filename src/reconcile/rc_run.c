@@ -383,7 +383,8 @@ on_poll(struct ev_loop *loop, struct ev_timer *t, void *arg)
 			r->seen = now;
 		/* a view request is a change too: answer what is ours */
 		rc_views_serve(r->views, r->x, r->peers, r->npeers);
-	}
+	} else if (rc_views_again(r->views))
+		rc_views_serve(r->views, r->x, r->peers, r->npeers);
 	ev_timer_start(loop, t, RC_POLL_MS * 1000ULL);
 }
 
