@@ -42,7 +42,7 @@ start_bird xr-rcms-c1 "$D/c1" || not_ok "BIRD starts in c1"
 S=$BIRD_SOCK
 est() { bird_established "$S" msee; }
 notest() { ! est; }
-pget() { $API get c1 MicrosoftPeering | json_get "$1"; }
+pget() { $API mget c1 "$1"; }
 pget_is() { [ "$(pget "$1")" = "$2" ]; }
 # the prefixes the CE has from the edge, sorted, one line
 ce_routes() {
