@@ -182,6 +182,44 @@ originate(struct rib_ctx *rc, const struct conf_route *r)
 		    prefix_ntop(&r->prefix, buf, sizeof(buf)));
 }
 
+struct unfib {
+	struct xrd	*x;
+	uint32_t	 table;
+};
+
+static int
+unfib_one(const struct rib_route_view *v, void *arg)
+{
+	struct unfib *u = arg;
+
+	if (v->best)
+		fib_route_del(u->x->fib, u->table, &v->prefix);
+	return 0;
+}
+
+/*
+ * A context leaves its kernel table (removed, or given another table):
+ * its routes go now. The RIB withdraws a deleted peer's paths later, in
+ * slices, when the hook can no longer find the old table; fib_bind()
+ * replays the routes into a new table.
+ */
+static void
+fib_unbind(struct xrd *x, const struct conf_ctx *oc, const struct conf_ctx *nc)
+{
+	struct unfib u = { x, oc->kernel_table };
+	struct rib_query q;
+	struct rib_ctx *rc;
+
+	if (x->fib == NULL || oc->kernel_table == CONF_KTABLE_NONE ||
+	    (nc != NULL && nc->kernel_table == oc->kernel_table) ||
+	    (rc = rib_ctx_find(x->rib, oc->name)) == NULL)
+		return;
+	rib_ctx_set_fib(rc, NULL, NULL);
+	memset(&q, 0, sizeof(q));
+	q.table = RIB_LOC;
+	rib_walk(rc, &q, unfib_one, &u);
+}
+
 /* Deconfigure what 'old' had and 'nw' does not. */
 static void
 remove_old(struct xrd *x, const struct xr_conf *old, const struct xr_conf *nw)
@@ -195,6 +233,7 @@ remove_old(struct xrd *x, const struct xr_conf *old, const struct xr_conf *nw)
 	for (i = 0; i < old->nctxs; i++) {
 		oc = &old->ctxs[i];
 		nc = conf_ctx_find(nw, oc->name);
+		fib_unbind(x, oc, nc);
 		for (j = 0; j < oc->nneighbors; j++) {
 			if (nc != NULL &&
 			    conf_neighbor_find(nc, &oc->neighbors[j].addr))
