@@ -12,6 +12,9 @@ PKGS=(
   # lab, integration tests and interop peers
   iproute2 iputils-ping nftables netbase bird2 frr gobgpd sqlite3 curl
   bgpdump tcpdump procps psmisc python3
+  # metrics: the Prometheus text parser (tests/integ/metrics.sh); the
+  # prometheus package (promtool) installs 96 MB, too heavy for a check
+  python3-prometheus-client
 )
 
 missing=()

@@ -280,6 +280,9 @@ history_json(const struct sess_info *i)
 		json_object_set_new(h, "reason", json_string(i->hist[k].reason));
 		json_object_set_new(h, "notification", hist_notif_json(
 		    &i->hist[k]));
+		json_object_set_new(h, "count", json_integer(i->hist[k].count));
+		json_object_set_new(h, "lastTime", jtime_ms(
+		    i->hist[k].last_ms));
 		json_array_append_new(a, h);
 	}
 	return a;

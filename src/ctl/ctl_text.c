@@ -200,9 +200,13 @@ render_history(FILE *f, json_t *hist)
 
 	fprintf(f, "  State history (%zu):\n", json_array_size(hist));
 	json_array_foreach(hist, i, h) {
-		fprintf(f, "    %s %s -> %s (%s%s%s)\n", jstr(h, "time"),
+		fprintf(f, "    %s %s -> %s (%s%s%s)", jstr(h, "time"),
 		    jstr(h, "from"), jstr(h, "to"), jstr(h, "event"),
 		    jstr(h, "reason")[0] ? ": " : "", jstr(h, "reason"));
+		if (jint(h, "count") > 1)
+			fprintf(f, " x%lld, last %s", jint(h, "count"),
+			    jstr(h, "lastTime"));
+		fputc('\n', f);
 		e = json_object_get(h, "notification");
 		if (!json_is_object(e))
 			continue;

@@ -25,7 +25,7 @@
 #include "lib/log.h"
 #include "reconcile/reconcile.h"
 
-#define XR_VERSION	"0.1.0"
+#define XR_VERSION	XRD_VERSION
 #define EX_USAGE	64
 #define EX_UNAVAILABLE	69
 #define EX_OSERR	71
@@ -59,6 +59,7 @@ usage(FILE *f)
 	    "  --router-id A           edge: BGP identifier\n"
 	    "  --interface-map VLAN=IF  edge: interface of a peering VLAN\n"
 	    "  --data DIR  catalogue data (regional communities)\n"
+	    "  --metrics ADDR:PORT  Prometheus endpoint (GET /metrics)\n"
 	    "See xrouted.conf(5) and xrctl(8).\n",
 	    CONF_DEFAULT_FILE, CONF_DEFAULT_CONTROL);
 }
@@ -235,6 +236,7 @@ main(int argc, char **argv)
 		{ "router-id", required_argument, NULL, 'I' },
 		{ "interface-map", required_argument, NULL, 'M' },
 		{ "data", required_argument, NULL, 'A' },
+		{ "metrics", required_argument, NULL, 'X' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct xrd x;
@@ -295,6 +297,14 @@ main(int argc, char **argv)
 			break;
 		case 'A':
 			ro.data = optarg;
+			break;
+		case 'X':
+			if (mx_parse_listen(optarg, &x.mx_addr, &x.mx_port, err,
+			    sizeof(err)) == -1) {
+				fprintf(stderr, "xrouted: --metrics: %s\n", err);
+				return EX_USAGE;
+			}
+			x.mx_forced = true;
 			break;
 		case 's':
 			snprintf(x.ctl_path, sizeof(x.ctl_path), "%s", optarg);
@@ -376,6 +386,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	x.role = role;
+	if (ro.db != NULL)
+		x.path = rc_path_name(ro.path);
 	snprintf(x.conf_path, sizeof(x.conf_path), "%s", ro.db ? "" : file);
 	log_init("xrouted", foreground, verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	hash_init();

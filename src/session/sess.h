@@ -220,6 +220,10 @@ struct sess_hist {
 	bool			 notif_sent;	/* false: received */
 	uint8_t			 code, subcode;
 	char			 text[96];	/* RFC 8203 text, cut */
+	/* A retry loop repeats the same few changes: they are counted on
+	 * the entry instead of pushing older ones out of the ring. */
+	uint32_t		 count;		/* times seen, >= 1 */
+	int64_t			 last_ms;	/* the last of them */
 };
 
 struct sess_err_rec {

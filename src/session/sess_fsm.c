@@ -639,13 +639,42 @@ static sess_act_fn *const fsm_actions[SACT_MAX] = {
 
 /* --- state changes ------------------------------------------------------- */
 
+#define HIST_COALESCE	4	/* entries looked back for a repeat */
+
+/* A recent entry with the same change and no NOTIFICATION, or NULL. */
+static struct sess_hist *
+hist_repeat(struct sess *s, enum sess_state from, enum sess_state to,
+    enum sess_event ev)
+{
+	struct sess_hist *h;
+	size_t k;
+
+	if (s->step_notif.set)
+		return NULL;
+	for (k = 1; k <= HIST_COALESCE && k <= s->nhist; k++) {
+		h = &s->hist[(s->hist_head + SESS_HISTORY - k) % SESS_HISTORY];
+		if (h->from == from && h->to == to && h->event == ev &&
+		    !h->notif && strcmp(h->reason, s->reason) == 0 &&
+		    from != SESS_ESTABLISHED && to != SESS_ESTABLISHED)
+			return h;
+	}
+	return NULL;
+}
+
 static void
 hist_add(struct sess *s, enum sess_state from, enum sess_state to,
     enum sess_event ev)
 {
-	struct sess_hist *h = &s->hist[s->hist_head];
+	struct sess_hist *h = hist_repeat(s, from, to, ev);
 
-	h->wall_ms = wall_sec() * 1000;
+	if (h != NULL) {
+		h->count++;
+		h->last_ms = wall_sec() * 1000;
+		return;
+	}
+	h = &s->hist[s->hist_head];
+	h->wall_ms = h->last_ms = wall_sec() * 1000;
+	h->count = 1;
 	h->from = from;
 	h->to = to;
 	h->event = ev;
