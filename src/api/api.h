@@ -59,6 +59,13 @@ int	api_authenticate(struct api *, const char *header,
 int	api_txn_enter(struct api *, uint64_t *batch);
 int	api_txn_leave(struct api *, uint64_t batch);
 
+/* api_metrics.c: GET /metrics (unauthenticated: no tenant data) */
+struct mx;
+struct MHD_Connection;
+void	api_metrics_count(const char *method, int status);
+int	api_metrics_text(struct mx *);
+int	api_metrics_serve(struct MHD_Connection *);
+
 /* api_http.c */
 int	api_http_start(struct api *, const char *listen, unsigned *port);
 void	api_http_stop(struct api *);

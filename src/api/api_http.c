@@ -25,6 +25,8 @@ struct reqst {
 	size_t		 len, cap;
 	bool		 too_large;
 	uint64_t	 t0;
+	char		 method[8];	/* for the request counters */
+	int		 status;
 };
 
 static int64_t
@@ -166,10 +168,17 @@ respond(struct api *a, struct MHD_Connection *c, const char *url,
 	uint64_t batch;
 	int arc;
 
-	if (strcmp(url, "/openapi.json") == 0 && strcmp(method, "GET") == 0)
+	if (strcmp(url, "/openapi.json") == 0 && strcmp(method, "GET") == 0) {
+		rs->status = 200;
 		return serve_openapi(a, c);
+	}
+	if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0) {
+		rs->status = 200;
+		return api_metrics_serve(c) ? MHD_YES : MHD_NO;
+	}
 	if (rs->too_large) {
 		er_fail(&err, ER_E_TOO_LARGE, (long long)a->max_body);
+		rs->status = err.status;
 		return send_err(c, &err);
 	}
 	memset(&req, 0, sizeof(req));
@@ -178,6 +187,7 @@ respond(struct api *a, struct MHD_Connection *c, const char *url,
 		    JSON_REJECT_DUPLICATES, &je);
 		if (req.body == NULL) {
 			er_fail(&err, ER_E_BAD_JSON, je.text);
+			rs->status = err.status;
 			return send_err(c, &err);
 		}
 	}
@@ -198,6 +208,7 @@ respond(struct api *a, struct MHD_Connection *c, const char *url,
 		api_txn_leave(a, batch);
 		json_decref(req.body);
 		er_fail(&err, arc == -1 ? ER_E_AUTH_MISSING : ER_E_AUTH_INVALID);
+		rs->status = err.status;
 		return send_err(c, &err);
 	}
 	memset(&ctx, 0, sizeof(ctx));
@@ -211,6 +222,7 @@ respond(struct api *a, struct MHD_Connection *c, const char *url,
 		store_failed(a, &resp);
 send:
 	json_decref(req.body);
+	rs->status = resp.status;
 	rc = send_json(c, resp.status, resp.body, &resp, hdr(c, "Host"),
 	    req.api_version);
 	if (log_enabled(LOG_LVL_DEBUG))
@@ -262,6 +274,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		if ((rs = calloc(1, sizeof(*rs))) == NULL)
 			return MHD_NO;
 		rs->t0 = mono_us();
+		snprintf(rs->method, sizeof(rs->method), "%s", method);
 		cl = hdr(c, "Content-Length");
 		if (cl != NULL && strtoull(cl, NULL, 10) > a->max_body)
 			rs->too_large = true;
@@ -284,6 +297,8 @@ on_done(void *cls, struct MHD_Connection *c, void **cc,
 	struct reqst *rs = *cc;
 
 	if (rs != NULL) {
+		if (rs->status != 0)
+			api_metrics_count(rs->method, rs->status);
 		free(rs->body);
 		free(rs);
 		*cc = NULL;

@@ -144,13 +144,13 @@ diag "$(json_get "[r.get('reason') for r in d['routes']]" <<<"$filt")"
 
 # The whole exposition: the Prometheus parser and our own rules.
 scrape >"$T/m1.txt"
-lint() {
-  $PY - "$1" <<'EOF'
+lint() {  # FILE [MIN_FAMILIES]
+  $PY - "$1" "${2:-30}" <<'EOF'
 import re, sys
 from prometheus_client.parser import text_string_to_metric_families
 text = open(sys.argv[1]).read()
 fams = list(text_string_to_metric_families(text))
-assert len(fams) > 30, "only %d families" % len(fams)
+assert len(fams) >= int(sys.argv[2]), "only %d families" % len(fams)
 seen, cur, helped, typed, series = set(), None, set(), {}, set()
 for line in text.splitlines():
     if line.startswith("# HELP "):
@@ -227,4 +227,23 @@ raw=$(printf 'GET /metrics HTTP/1.1\n\n' | in_ns $NA timeout 5 bash -c \
 check_eq "a bare-LF request is 400" "${raw%$'\r'}" "HTTP/1.1 400 Bad Request"
 check "the daemon still answers after the bad requests" metric_is xroute_info 'role="edge"' 1
 kill -0 $PA 2>/dev/null; check_eq "xrouted A is alive" "$?" 0
+
+# The API role: GET /metrics without a token, request counters by status.
+in_ns $NA env XR_ADMIN_TOKEN=adm-$$ "$XR_BUILD/xrouted" --role api \
+  --db "$T/api.db" --listen 127.0.0.1:0 --port-file "$T/api.port" \
+  --data "$XR_ROOT/data" >"$T/api.log" 2>&1 &
+on_exit_kill $!
+wait_until 15 test -s "$T/api.port"
+AP=$(cat "$T/api.port" 2>/dev/null)
+api() { in_ns $NA curl -s --max-time 5 "$@"; }
+api -o /dev/null "http://127.0.0.1:$AP/subscriptions/x/providers?api-version=2024-05-01"
+api "http://127.0.0.1:$AP/metrics" >"$T/api1.txt"
+check_eq "API /metrics unauthenticated: xroute_info{role=api} 1" \
+  "$(grep '^xroute_info' "$T/api1.txt")" 'xroute_info{role="api"} 1'
+check_eq "API counts the unauthenticated GET as 401" \
+  "$(grep -c '^xroute_api_requests_total{method="GET",code="401"} 1$' "$T/api1.txt")" 1
+out=$(lint "$T/api1.txt" 5 2>&1); rc=$?
+check_eq "API exposition passes the lint, process metrics included" \
+  "$rc/$(grep -c '^process_resident_memory_bytes [1-9]' "$T/api1.txt")" "0/1"
+diag "$out"
 done_testing
