@@ -31,7 +31,8 @@ static const char usage_text[] =
 "  --port-file FILE     write the bound port there once serving\n"
 "  --gateway-delay-ms   time a gateway stays 'Updating' (default 0)\n"
 "  --op-delay-ms        time other writes stay 'Updating' (default 0)\n"
-"  XR_ADMIN_TOKEN       environment: a bootstrap admin token\n";
+"  XR_ADMIN_TOKEN       environment: a bootstrap admin token\n"
+"GET /metrics (Prometheus) is served without a token: no tenant data.\n";
 
 static int64_t
 wall_ms(void)
