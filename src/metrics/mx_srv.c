@@ -136,6 +136,8 @@ conn_answer(struct mx_conn *c, int status)
 	}
 	mx_free(&m);
 	c->writing = true;
+	/* a client that does not read its answer is dropped as well */
+	ev_timer_start(s->loop, &c->tmo, (uint64_t)MX_TIMEOUT_MS * 1000);
 	ev_io_mod(s->loop, &c->io, EPOLLOUT);
 	conn_write(c);
 }

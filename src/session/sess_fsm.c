@@ -200,9 +200,14 @@ peer_name(const struct sess *s, char *buf, size_t len)
 	    addr_ntop(&s->conf.remote, a, sizeof(a)), s->conf.ctx);
 }
 
-/* A NOTIFICATION we sent: the last one, and the one of this FSM step. */
+/*
+ * A NOTIFICATION we sent: the last one, and, when it went on the wire
+ * (not on a connection still connecting, or none), the one of this FSM
+ * step for its history entry.
+ */
 static void
-sent_record(struct sess *s, uint8_t code, uint8_t subcode, const char *text)
+sent_record(struct sess *s, uint8_t code, uint8_t subcode, const char *text,
+    bool wire)
 {
 	struct sess_err_rec *r = &s->last_sent;
 
@@ -211,6 +216,8 @@ sent_record(struct sess *s, uint8_t code, uint8_t subcode, const char *text)
 	r->subcode = subcode;
 	snprintf(r->text, sizeof(r->text), "%s", text ? text : "");
 	r->wall_ms = wall_sec() * 1000;
+	if (!wire)
+		return;
 	s->step_notif = *r;
 	s->step_notif_sent = true;
 }
@@ -226,7 +233,8 @@ sess_send_err(struct sess *s, struct sess_conn *c, const struct bgp_err *err)
 	log_warn("%s: sending NOTIFICATION %u/%u (%s, %s)", who, err->code,
 	    err->subcode, bgp_err_code_name(err->code),
 	    bgp_err_subcode_name(err->code, err->subcode));
-	sent_record(s, err->code, err->subcode, NULL);
+	sent_record(s, err->code, err->subcode, NULL,
+	    c != NULL && !c->connecting);
 	sess_set_reason(s, "sent %s/%s", bgp_err_code_name(err->code),
 	    bgp_err_subcode_name(err->code, err->subcode));
 	if (c != NULL && !c->connecting) {
@@ -247,7 +255,8 @@ send_cease(struct sess *s, uint8_t subcode, const char *msg)
 	log_info("%s: sending Cease/%s%s%s%s", who,
 	    bgp_err_subcode_name(BGP_ERR_CEASE, subcode),
 	    msg && *msg ? " \"" : "", msg ? msg : "", msg && *msg ? "\"" : "");
-	sent_record(s, BGP_ERR_CEASE, subcode, msg);
+	sent_record(s, BGP_ERR_CEASE, subcode, msg,
+	    c != NULL && !c->connecting);
 	sess_set_reason(s, "sent Cease/%s",
 	    bgp_err_subcode_name(BGP_ERR_CEASE, subcode));
 	s->conn = NULL;
@@ -423,7 +432,8 @@ act_collision_swap(struct sess *s)
 	else {
 		sess_conn_send_notification(old, &err);
 		sess_conn_close_flush(old);
-		sent_record(s, BGP_ERR_CEASE, BGP_CEASE_COLLISION, NULL);
+		sent_record(s, BGP_ERR_CEASE, BGP_CEASE_COLLISION, NULL,
+		    true);
 	}
 	s->swap_silent = false;
 	s->conn = s->alt;
