@@ -22,6 +22,7 @@ struct res_http_resp {
 	int	 status;
 	json_t	*body;
 	char	 async_op[1024];	/* path of Azure-AsyncOperation */
+	char	 location[1024];	/* path of Location */
 };
 /* -1 when the server cannot be reached (message printed). */
 int	res_http(const char *api, const char *token, const char *method,
@@ -31,6 +32,8 @@ int	res_http(const char *api, const char *token, const char *method,
 void	res_print_json(json_t *);
 void	res_print_circuit_ps(json_t *);
 void	res_print_peering_ps(json_t *);
+/* One session status object (primaryStatus, ...) as one line. */
+void	res_session_line(json_t *status, char *out, size_t len);
 void	res_print_table(json_t *list, const char *const *cols,
 	    const char *const *paths);
 int	res_print_error(const struct res_http_resp *);

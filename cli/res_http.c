@@ -145,12 +145,27 @@ header(const char *head, const char *name, char *out, size_t len)
 	return NULL;
 }
 
+/* The path of an absolute URL header value, without the query. */
+static void
+url_path(const char *url, char *out, size_t len)
+{
+	const char *q;
+	char *e;
+
+	if (url == NULL || (q = strstr(url, "://")) == NULL ||
+	    (q = strchr(q + 3, '/')) == NULL)
+		return;
+	snprintf(out, len, "%s", q);
+	if ((e = strchr(out, '?')) != NULL)
+		*e = '\0';
+}
+
 int
 res_http(const char *api, const char *token, const char *method,
     const char *path, json_t *body, struct res_http_resp *r)
 {
 	char host[256], port[16], prefix[256], *req, *txt = NULL, *resp, *sep;
-	char loc[1024], *q;
+	char loc[1024];
 	size_t blen = 0, rlen;
 	int fd, n;
 
@@ -194,13 +209,10 @@ res_http(const char *api, const char *token, const char *method,
 		return -1;
 	}
 	*sep = '\0';
-	if (header(resp, "Azure-AsyncOperation", loc, sizeof(loc)) != NULL &&
-	    (q = strstr(loc, "://")) != NULL && (q = strchr(q + 3, '/')) !=
-	    NULL) {
-		snprintf(r->async_op, sizeof(r->async_op), "%s", q);
-		if ((q = strchr(r->async_op, '?')) != NULL)
-			*q = '\0';
-	}
+	url_path(header(resp, "Azure-AsyncOperation", loc, sizeof(loc)),
+	    r->async_op, sizeof(r->async_op));
+	url_path(header(resp, "Location", loc, sizeof(loc)), r->location,
+	    sizeof(r->location));
 	if (sep[4] != '\0')
 		r->body = json_loads(sep + 4, 0, NULL);
 	free(resp);

@@ -47,4 +47,7 @@ int	net_vpeer(struct res_ctx *);
 int	net_gateway(struct res_ctx *);
 int	net_connection(struct res_ctx *);
 
+/* res_diag.c: express-route ARP/route/summary/stats, connectivity test */
+int	res_diag(struct res_ctx *);
+
 #endif

@@ -322,9 +322,12 @@ static const char usage_text[] =
 "               --provider P --peering-location L --bandwidth MBPS\n"
 "               [--sku-tier Standard|Premium|Local] [--sku-family MeteredData|UnlimitedData]\n"
 "               [--allow-global-reach] [--allow-classic-operations]\n"
-"  peering      create|show|list|delete  -g RG --circuit-name C --peering-type T\n"
+"  peering      create|update|show|list|delete  -g RG --circuit-name C\n"
+"               --peering-type T (show/delete: or -n T)\n"
 "               --peer-asn N --primary-peer-subnet P [--secondary-peer-subnet S]\n"
 "               --vlan-id V [--shared-key K] [--ip-version IPv4|IPv6] [--state S]\n"
+"               (update: only the options given change; IPv6: the\n"
+"               ipv6PeeringConfig of an existing peering)\n"
 "               [--advertised-public-prefixes P,..] [--customer-asn N]\n"
 "               [--routing-registry-name R] [--route-filter F]\n"
 "  authorization create|show|list|delete -g RG --circuit-name C -n NAME\n"
@@ -340,7 +343,14 @@ static const char usage_text[] =
 "  connection   create|show|list|delete  -g RG -n NAME -l LOC --vnet-gateway G\n"
 "               --circuit C [--authorization-key K] [--routing-weight W] [--fastpath]\n"
 "  provider     list|provision|deprovision|approve  [--service-key K]\n"
-"               [--state S] [--notes N] [--peering MicrosoftPeering]\n";
+"               [--state S] [--notes N] [--peering MicrosoftPeering]\n"
+"  express-route list-arp-tables|list-route-tables|list-route-tables-summary\n"
+"               -g RG -n CIRCUIT --peering-name P --path primary|secondary\n"
+"  express-route get-stats  -g RG -n CIRCUIT [--peering-name P]\n"
+"  express-route start-connectivity-test|show-connectivity-test|stop-connectivity-test\n"
+"               -g RG -n CIRCUIT [--peering-name AzurePrivatePeering]\n"
+"               --source-ip S --destination-ip D [--protocol Any|TCP|UDP|ICMP]\n"
+"               [--source-port N] [--destination-port N]   (start only)\n";
 
 static const struct res_cmd *
 find_cmd(const char *group, const char *verb)

@@ -8,10 +8,12 @@ PKGS=(
   gcc make pkg-config libc6-dev linux-libc-dev libmnl-dev libjansson-dev
   libmicrohttpd-dev libsqlite3-dev
   # fuzzing and sanitizers
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev afl++
   # lab, integration tests and interop peers
   iproute2 iputils-ping nftables netbase bird2 frr gobgpd sqlite3 curl
   bgpdump tcpdump procps psmisc python3
+  # systemd-analyze checks the units of contrib/systemd
+  systemd
   # metrics: the Prometheus text parser (tests/integ/metrics.sh); the
   # prometheus package (promtool) installs 96 MB, too heavy for a check
   python3-prometheus-client

@@ -13,6 +13,9 @@
 #include "er/er.h"
 #include "store/store.h"
 
+#define API_RATE_DEFAULT	100	/* requests per second per token */
+#define API_BURST_DEFAULT	1000
+
 struct api_token {
 	char			*token;
 	struct er_principal	 who;
@@ -38,6 +41,11 @@ struct api {
 	struct api_token	*tokens;	/* file and environment */
 	size_t			 ntokens;
 	size_t			 max_body;
+	/* per-token rate limit (api_limit.c); rate 0: off */
+	double			 rate;		/* requests per second */
+	unsigned		 burst;
+	pthread_mutex_t		 rl_lock;
+	struct api_bucket	*buckets;
 	char			*openapi;	/* serialised document */
 	void			*mhd;
 };
@@ -58,6 +66,12 @@ int	api_authenticate(struct api *, const char *header,
  * leave returns -1 when the batch failed to commit. */
 int	api_txn_enter(struct api *, uint64_t *batch);
 int	api_txn_leave(struct api *, uint64_t batch);
+
+/* api_limit.c: take one request from the bucket of the token in an
+ * Authorization header; 0 when it may go on, else the seconds to wait. */
+int	api_limit_init(struct api *);
+void	api_limit_free(struct api *);
+unsigned api_limit_take(struct api *, const char *auth_hdr);
 
 /* api_metrics.c: GET /metrics (unauthenticated: no tenant data) */
 struct mx;

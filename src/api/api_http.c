@@ -1,7 +1,8 @@
 /*
  * HTTP front of the API role (libmicrohttpd, one internal polling thread).
  * Per request: bounded body accumulation (413 past the limit), bearer
- * authentication, strict JSON parsing, then er_handle() inside one store
+ * authentication, a per-token rate limit (429 with Retry-After), strict
+ * JSON parsing, then er_handle() inside one store
  * transaction for writes, committed only when the answer is a success, so
  * a 2xx means the change is durable. ARM headers: ETag,
  * Azure-AsyncOperation and Location for long-running operations,
@@ -94,6 +95,39 @@ send_err(struct MHD_Connection *c, const struct er_err *e)
 	return rc;
 }
 
+/* 429 with Retry-After (RFC 6585 4), ARM's answer to throttling. */
+static enum MHD_Result
+send_throttled(struct api *a, struct MHD_Connection *c, unsigned wait)
+{
+	struct MHD_Response *resp;
+	struct er_err e;
+	char *txt, ra[16], rid[37];
+	json_t *b;
+	enum MHD_Result rc;
+
+	er_fail(&e, ER_E_THROTTLED, (int)a->rate, (int)a->burst, (int)wait);
+	er_err_body(&e, &b);
+	txt = json_dumps(b, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(b);
+	if (txt == NULL)
+		return MHD_NO;
+	resp = MHD_create_response_from_buffer(strlen(txt), txt,
+	    MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(txt);
+		return MHD_NO;
+	}
+	snprintf(ra, sizeof(ra), "%u", wait);
+	MHD_add_response_header(resp, "Content-Type",
+	    "application/json; charset=utf-8");
+	MHD_add_response_header(resp, "Retry-After", ra);
+	er_guid(rid);
+	MHD_add_response_header(resp, "x-ms-request-id", rid);
+	rc = MHD_queue_response(c, (unsigned)e.status, resp);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
 static const char *
 hdr(struct MHD_Connection *c, const char *k)
 {
@@ -166,6 +200,7 @@ respond(struct api *a, struct MHD_Connection *c, const char *url,
 	json_error_t je;
 	enum MHD_Result rc;
 	uint64_t batch;
+	unsigned wait;
 	int arc;
 
 	if (strcmp(url, "/openapi.json") == 0 && strcmp(method, "GET") == 0) {
@@ -210,6 +245,13 @@ respond(struct api *a, struct MHD_Connection *c, const char *url,
 		er_fail(&err, arc == -1 ? ER_E_AUTH_MISSING : ER_E_AUTH_INVALID);
 		rs->status = err.status;
 		return send_err(c, &err);
+	}
+	if (who.role != ER_ROLE_ADMIN &&
+	    (wait = api_limit_take(a, hdr(c, "Authorization"))) > 0) {
+		api_txn_leave(a, batch);
+		json_decref(req.body);
+		rs->status = 429;
+		return send_throttled(a, c, wait);
 	}
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.st = a->st;

@@ -21,7 +21,9 @@
 static const char usage_text[] =
 "usage: xrouted --role api --db FILE [--listen ADDR:PORT] [--tokens FILE]\n"
 "           [--data DIR] [--port-file FILE] [--max-body BYTES]\n"
-"           [--gateway-delay-ms MS] [--op-delay-ms MS] [-d] [-v]\n"
+"           [--rate-limit N] [--rate-burst N]\n"
+"           [--gateway-delay-ms MS] [--op-delay-ms MS]\n"
+"           [--view-timeout-ms MS] [-d] [-v]\n"
 "       xrouted --role api --dump-openapi\n"
 "  --db FILE            SQLite store (created and migrated as needed)\n"
 "  --listen ADDR:PORT   default 127.0.0.1:8080; port 0 picks a free one\n"
@@ -29,8 +31,15 @@ static const char usage_text[] =
 "  --data DIR           catalogue data (default $XR_DATA, ./data,\n"
 "                       /usr/share/xroute/data)\n"
 "  --port-file FILE     write the bound port there once serving\n"
+"  --max-body BYTES     request body limit (default 262144); larger: 413\n"
+"  --rate-limit N       requests per second per tenant or provider token\n"
+"                       (default 100, 0: off); past it: 429, Retry-After\n"
+"  --rate-burst N       requests such a token may send at once (default\n"
+"                       1000); admin tokens are not limited\n"
 "  --gateway-delay-ms   time a gateway stays 'Updating' (default 0)\n"
 "  --op-delay-ms        time other writes stay 'Updating' (default 0)\n"
+"  --view-timeout-ms    how long ARP/route/summary and connectivity-test\n"
+"                       operations wait for the edges (default 10000)\n"
 "  XR_ADMIN_TOKEN       environment: a bootstrap admin token\n"
 "GET /metrics (Prometheus) is served without a token: no tenant data.\n";
 
@@ -136,6 +145,23 @@ struct opts {
 	bool		 dump, verbose;
 };
 
+/* A whole decimal number in [lo, hi], or -1 after saying what is allowed. */
+static int
+num_opt(const char *name, const char *s, long long lo, long long hi,
+    long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || *v < lo || *v > hi) {
+		fprintf(stderr, "xrouted: %s '%s': expected an integer from "
+		    "%lld to %lld\n", name, s, lo, hi);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 parse(int argc, char **argv, struct opts *o, struct api *a)
 {
@@ -146,15 +172,21 @@ parse(int argc, char **argv, struct opts *o, struct api *a)
 		{ "data", required_argument, NULL, 'a' },
 		{ "port-file", required_argument, NULL, 'p' },
 		{ "max-body", required_argument, NULL, 'm' },
+		{ "rate-limit", required_argument, NULL, 'L' },
+		{ "rate-burst", required_argument, NULL, 'B' },
 		{ "gateway-delay-ms", required_argument, NULL, 'g' },
 		{ "op-delay-ms", required_argument, NULL, 'o' },
+		{ "view-timeout-ms", required_argument, NULL, 'V' },
 		{ "dump-openapi", no_argument, NULL, 'O' },
 		{ "role", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	long long v;
 	int c;
 
+	a->rate = API_RATE_DEFAULT;
+	a->burst = API_BURST_DEFAULT;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "dvh", lo, NULL)) != -1) {
 		switch (c) {
@@ -163,10 +195,29 @@ parse(int argc, char **argv, struct opts *o, struct api *a)
 		case 't': o->tokens = optarg; break;
 		case 'a': o->data = optarg; break;
 		case 'p': o->port_file = optarg; break;
-		case 'm': a->max_body = strtoul(optarg, NULL, 10); break;
+		case 'm':
+			if (num_opt("--max-body", optarg, 1, 1LL << 30,
+			    &v) == -1)
+				return -1;
+			a->max_body = (size_t)v;
+			break;
+		case 'L':
+			if (num_opt("--rate-limit", optarg, 0, 1000000,
+			    &v) == -1)
+				return -1;
+			a->rate = (double)v;
+			break;
+		case 'B':
+			if (num_opt("--rate-burst", optarg, 1, 1000000,
+			    &v) == -1)
+				return -1;
+			a->burst = (unsigned)v;
+			break;
 		case 'g': a->cfg.gateway_delay_ms = strtoull(optarg, NULL, 10);
 			break;
 		case 'o': a->cfg.default_delay_ms = strtoull(optarg, NULL, 10);
+			break;
+		case 'V': a->cfg.view_timeout_ms = strtoull(optarg, NULL, 10);
 			break;
 		case 'O': o->dump = true; break;
 		case 'v': o->verbose = true; break;
@@ -249,7 +300,7 @@ api_role_main(int argc, char **argv)
 	pthread_mutex_init(&a.lock, NULL);
 	pthread_cond_init(&a.wake, NULL);
 	pthread_cond_init(&a.done, NULL);
-	if (setup(&a, &o) == -1)
+	if (setup(&a, &o) == -1 || api_limit_init(&a) == -1)
 		goto out;
 	if (pthread_create(&a.worker, NULL, worker, &a) != 0)
 		goto out;
@@ -280,6 +331,7 @@ out:
 		store_close(a.st);
 	er_cat_free(&a.cat);
 	api_tokens_free(&a);
+	api_limit_free(&a);
 	free(a.openapi);
 	return rc;
 }

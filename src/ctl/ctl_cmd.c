@@ -17,7 +17,7 @@ static const char *const show_kw[] = { "bgp", "summary", "route",
 static const char *const bgp_kw[] = { "summary", NULL };
 static const char *const nbr_kw[] = { "up", "down", "clear", NULL };
 static const char *const opt_kw[] = { "--pre-policy", "--filtered",
-	"--advertised", "--limit", NULL };
+	"--advertised", "--limit", "--after", NULL };
 
 static void
 kw_list(const char *const *kws, char *buf, size_t len)
@@ -124,7 +124,7 @@ join_reason(int argc, char *const *argv, int i, struct ctl_req *r, char *err,
 	return 0;
 }
 
-/* --limit N: 0 (everything) to 10000000 rows. */
+/* --limit N: 0 (everything) to 10000000 prefixes. */
 static int
 parse_limit(int argc, char *const *argv, int *i, struct ctl_req *r,
     char *err, size_t errlen)
@@ -135,7 +135,7 @@ parse_limit(int argc, char *const *argv, int *i, struct ctl_req *r,
 	if (*i + 1 >= argc || argv[*i + 1][0] < '0' || argv[*i + 1][0] > '9' ||
 	    (v = strtoul(argv[*i + 1], &end, 10), *end != '\0') ||
 	    v > 10000000) {
-		snprintf(err, errlen, "--limit needs a number of routes "
+		snprintf(err, errlen, "--limit needs a number of prefixes "
 		    "(0 for all, at most 10000000)");
 		return -1;
 	}
@@ -154,6 +154,17 @@ parse_route_opt(int argc, char *const *argv, int *i, struct ctl_req *r,
 		return -1;
 	if (k == 3)
 		return parse_limit(argc, argv, i, r, err, errlen);
+	if (k == 4) {
+		if (*i + 1 >= argc || prefix_parse(argv[*i + 1], &r->after,
+		    false) == -1) {
+			snprintf(err, errlen, "--after needs the PREFIX to "
+			    "resume after (the \"next\" of a reply)");
+			return -1;
+		}
+		r->has_after = true;
+		(*i)++;
+		return 0;
+	}
 	if (r->table != RIB_LOC || r->filtered) {
 		snprintf(err, errlen, "give only one of --pre-policy, "
 		    "--filtered, --advertised");
@@ -206,7 +217,8 @@ parse_route(int argc, char *const *argv, int i, struct ctl_req *r, char *err,
 		else {
 			snprintf(err, errlen, "unexpected '%s' (show route "
 			    "[CONTEXT] [PREFIX] [--pre-policy|--filtered|"
-			    "--advertised NEIGHBOR] [--limit N])", w);
+			    "--advertised NEIGHBOR] [--limit N] "
+			    "[--after PREFIX])", w);
 			return -1;
 		}
 	}

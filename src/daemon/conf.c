@@ -122,7 +122,6 @@ parse_route(struct conf_parser *P, struct conf_ctx *c, int line)
 	struct conf_route *r;
 	struct prefix p;
 	char buf[PREFIX_STRLEN];
-	size_t i;
 	int rc;
 
 	if (t == NULL)
@@ -133,11 +132,6 @@ parse_route(struct conf_parser *P, struct conf_ctx *c, int line)
 	if (prefix_parse(t->s, &p, true) == -1)
 		return conf_perr(P, t->line, "route %s has host bits set; did you "
 		    "mean %s?", t->s, prefix_ntop(&p, buf, sizeof(buf)));
-	for (i = 0; i < c->nroutes; i++)
-		if (prefix_cmp(&c->routes[i].prefix, &p) == 0)
-			return conf_perr(P, t->line, "route %s is already defined "
-			    "in context \"%s\" (line %d)", t->s, c->name,
-			    c->routes[i].line);
 	if ((r = conf_grow(P, c->routes, c->nroutes, sizeof(*r), line)) == NULL)
 		return -1;
 	c->routes = r;
@@ -386,6 +380,32 @@ ctx_stmt(struct conf_parser *P, struct conf_ctx *c, const struct conf_tok *t)
 	    "(local-as, route, neighbor, kernel-table)", kw->s, c->name);
 }
 
+/* A prefix given twice: reported at its second line, once the context is
+ * read (sorting beats a scan per route for big tables). */
+static int
+check_routes(struct conf_parser *P, const struct conf_ctx *c)
+{
+	const struct conf_route **v = conf_routes_sorted(c), *dup = NULL;
+	char buf[PREFIX_STRLEN];
+	size_t i;
+	int first = 0;
+
+	if (v == NULL && c->nroutes > 0)
+		return conf_perr(P, c->line, "out of memory");
+	for (i = 1; i < c->nroutes; i++)
+		if (prefix_cmp(&v[i]->prefix, &v[i - 1]->prefix) == 0 &&
+		    (dup == NULL || v[i]->line < dup->line)) {
+			dup = v[i];
+			first = v[i - 1]->line;
+		}
+	free(v);
+	if (dup == NULL)
+		return 0;
+	return conf_perr(P, dup->line, "route %s is already defined in "
+	    "context \"%s\" (line %d)", prefix_ntop(&dup->prefix, buf,
+	    sizeof(buf)), c->name, first);
+}
+
 static int
 parse_context(struct conf_parser *P, int line)
 {
@@ -407,7 +427,7 @@ parse_context(struct conf_parser *P, int line)
 	for (;;) {
 		t = conf_lex_next(P->lx);
 		if (t->type == CTOK_RBRACE)
-			return 0;
+			return check_routes(P, c);
 		if (t->type == CTOK_ERROR)
 			return conf_perr(P, t->line, "%s", P->lx->err);
 		if (t->type == CTOK_EOF)

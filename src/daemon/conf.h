@@ -141,4 +141,13 @@ int	conf_neighbor_policy_cmp(const struct conf_neighbor *,
 	    const struct conf_neighbor *);
 bool	conf_route_equal(const struct conf_route *, const struct conf_route *);
 
+/*
+ * A context's routes by prefix (then by line), for lookups and duplicate
+ * checks in O(log n): tens of thousands of routes must not make a reload
+ * quadratic. NULL only when out of memory (n > 0); free() the array.
+ */
+const struct conf_route **conf_routes_sorted(const struct conf_ctx *);
+const struct conf_route	 *conf_route_lookup(const struct conf_route **,
+			    size_t n, const struct prefix *);
+
 #endif

@@ -38,6 +38,8 @@ int	conf_get_addr(struct conf_parser *, const char *kw, struct addr *);
 int	conf_get_string(struct conf_parser *, const char *kw, char *dst, size_t max,
 	    bool empty_ok);
 int	conf_get_yesno(struct conf_parser *, const char *kw, bool *);
+/* Room for element n of arr (n elements so far, all added through here);
+ * the new element is zeroed. */
 void	*conf_grow(struct conf_parser *, void *arr, size_t n, size_t size, int line);
 
 /* conf_er.c: neighbor statements for ExpressRoute policy and BFD.

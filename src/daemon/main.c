@@ -23,6 +23,7 @@
 #include "daemon/xrd.h"
 #include "lib/hash.h"
 #include "lib/log.h"
+#include "reconcile/gw.h"
 #include "reconcile/reconcile.h"
 
 #define XR_VERSION	XRD_VERSION
@@ -41,6 +42,11 @@ usage(FILE *f)
 	    "               --peering-location LOC [--router-id A]\n"
 	    "               [--interface-map VLAN=IF[,...]] [--data DIR] "
 	    "[-dv] [-s SOCKET]\n"
+	    "               [--gateway-interface IF]\n"
+	    "       xrouted --role gateway --db FILE --gateway ID [--router-id A]\n"
+	    "               [--edge-map primary=IF,secondary=IF] "
+	    "[--kernel-table T]\n"
+	    "               [-dv] [-s SOCKET]\n"
 	    "  -d          stay in the foreground and log to stderr\n"
 	    "  -n          check the configuration and exit (0 ok, 78 error)\n"
 	    "  -f FILE     configuration file (default %s)\n"
@@ -56,8 +62,15 @@ usage(FILE *f)
 	    "  --db FILE   edge: desired state from the store, not a file\n"
 	    "  --path P    edge: device path served, primary or secondary\n"
 	    "  --peering-location LOC  edge: circuits served\n"
-	    "  --router-id A           edge: BGP identifier\n"
+	    "  --router-id A           edge, gateway: BGP identifier\n"
 	    "  --interface-map VLAN=IF  edge: interface of a peering VLAN\n"
+	    "  --gateway-interface IF   edge: interface of the gateway links\n"
+	    "  --gateway ID            gateway: ARM id of the "
+	    "virtualNetworkGateway\n"
+	    "  --edge-map P=IF          gateway: interface to the edges of "
+	    "path P\n"
+	    "  --kernel-table T        gateway: kernel table of learned routes "
+	    "(main)\n"
 	    "  --data DIR  catalogue data (regional communities)\n"
 	    "  --metrics ADDR:PORT  Prometheus endpoint (GET /metrics)\n"
 	    "See xrouted.conf(5) and xrctl(8).\n",
@@ -80,26 +93,55 @@ parse_router_id(const char *s, uint32_t *id)
 	return 0;
 }
 
-/* --db: the edge follows the store instead of a file. */
+/* --db: the edge or the gateway follows the store instead of a file. */
 static int
-check_store_opts(const char *role, const struct rc_opts *o, bool have_path,
-    bool have_file)
+check_store_opts(const char *role, const struct rc_opts *o,
+    const struct gw_opts *g, bool have_path, bool have_file)
 {
+	bool gw = strcmp(role, "gateway") == 0;
 	const char *why = NULL;
 
-	if (strcmp(role, "edge") != 0)
-		why = "--db is only for --role edge (the gateway role does not "
-		    "read the store yet)";
-	else if (have_file)
+	if (have_file)
 		why = "-f and --db exclude each other";
-	else if (!have_path)
+	else if (gw && (have_path || o->location != NULL || o->nifmap > 0 ||
+	    o->gw_ifname[0] != '\0'))
+		why = "--path, --peering-location, --interface-map and "
+		    "--gateway-interface are edge options";
+	else if (gw && (g->gateway == NULL || *g->gateway == '\0'))
+		why = "--role gateway --db needs --gateway (the ARM id of an "
+		    "ExpressRoute virtualNetworkGateway)";
+	else if (!gw && (g->gateway != NULL || g->edge_if[0][0] != '\0' ||
+	    g->edge_if[1][0] != '\0' || g->kernel_table != 0))
+		why = "--gateway, --edge-map and --kernel-table are gateway "
+		    "options";
+	else if (!gw && !have_path)
 		why = "--db needs --path primary|secondary";
-	else if (o->location == NULL || *o->location == '\0')
+	else if (!gw && (o->location == NULL || *o->location == '\0'))
 		why = "--db needs --peering-location (e.g. \"Silicon Valley\")";
 	if (why == NULL)
 		return 0;
 	fprintf(stderr, "xrouted: %s\n", why);
 	return -1;
+}
+
+static int
+parse_table(const char *s, uint32_t *t)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (strcmp(s, "main") == 0) {
+		*t = CONF_KTABLE_MAIN;
+		return 0;
+	}
+	if (*s == '\0' || *end != '\0' || v < 1 || v > 4294967295UL ||
+	    v == 255) {
+		fprintf(stderr, "xrouted: --kernel-table '%s' is not main or a "
+		    "table id 1-4294967295 other than 255 (local)\n", s);
+		return -1;
+	}
+	*t = (uint32_t)v;
+	return 0;
 }
 
 /* --role api hands the whole command line to the API role. */
@@ -126,16 +168,20 @@ on_stop(struct ev_loop *loop, int sig, void *arg)
 	ev_break(loop);
 }
 
-static struct rc *the_rc;	/* --db: the reconciler, else NULL */
+static struct rc *the_rc;	/* --db edge: the reconciler, else NULL */
+static struct gw *the_gw;	/* --db gateway */
 
 static void
 on_hup(struct ev_loop *loop, int sig, void *arg)
 {
 	char err[CONF_ERR_MAX];
 
-	if (the_rc != NULL) {
+	if (the_rc != NULL || the_gw != NULL) {
 		log_info("SIGHUP: re-reading the store");
-		rc_kick(the_rc);
+		if (the_rc != NULL)
+			rc_kick(the_rc);
+		else
+			gw_kick(the_gw);
 		return;
 	}
 	log_info("SIGHUP: reloading the configuration");
@@ -203,6 +249,8 @@ run(struct xrd *x, struct xr_conf *conf, bool foreground, const char *user,
 	}
 	if (the_rc != NULL)
 		rc_attach(the_rc, x);
+	if (the_gw != NULL)
+		gw_attach(the_gw, x);
 	signal(SIGPIPE, SIG_IGN);
 	if (ev_signal(x->loop, SIGTERM, on_stop, x) == -1 ||
 	    ev_signal(x->loop, SIGINT, on_stop, x) == -1 ||
@@ -219,6 +267,8 @@ run(struct xrd *x, struct xr_conf *conf, bool foreground, const char *user,
 	xrd_stop(x, "xrouted shutting down");
 	rc_free(the_rc);
 	the_rc = NULL;
+	gw_free(the_gw);
+	the_gw = NULL;
 	log_info("stopped");
 	return 0;
 }
@@ -236,12 +286,17 @@ main(int argc, char **argv)
 		{ "router-id", required_argument, NULL, 'I' },
 		{ "interface-map", required_argument, NULL, 'M' },
 		{ "data", required_argument, NULL, 'A' },
+		{ "gateway", required_argument, NULL, 'G' },
+		{ "edge-map", required_argument, NULL, 'E' },
+		{ "kernel-table", required_argument, NULL, 'T' },
+		{ "gateway-interface", required_argument, NULL, 'N' },
 		{ "metrics", required_argument, NULL, 'X' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct xrd x;
 	struct xr_conf *conf;
 	struct rc_opts ro;
+	struct gw_opts go;
 	bool have_path = false, have_file = false, foreground_done = false;
 	const char *role = find_role(argc, argv);
 	const char *file = CONF_DEFAULT_FILE, *user = NULL;
@@ -259,6 +314,7 @@ main(int argc, char **argv)
 	}
 	memset(&x, 0, sizeof(x));
 	memset(&ro, 0, sizeof(ro));
+	memset(&go, 0, sizeof(go));
 	while ((ch = getopt_long(argc, argv, "dnf:s:u:g:vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
@@ -306,6 +362,28 @@ main(int argc, char **argv)
 			}
 			x.mx_forced = true;
 			break;
+		case 'G':
+			go.gateway = optarg;
+			break;
+		case 'E':
+			if (gw_edge_map_parse(optarg, &go, err, sizeof(err))) {
+				fprintf(stderr, "xrouted: %s\n", err);
+				return EX_USAGE;
+			}
+			break;
+		case 'T':
+			if (parse_table(optarg, &go.kernel_table) == -1)
+				return EX_USAGE;
+			break;
+		case 'N':
+			if (*optarg == '\0' || strlen(optarg) >= IF_NAMESIZE) {
+				fprintf(stderr, "xrouted: --gateway-interface "
+				    "'%s' is not an interface name (1-%d "
+				    "characters)\n", optarg, IF_NAMESIZE - 1);
+				return EX_USAGE;
+			}
+			snprintf(ro.gw_ifname, IF_NAMESIZE, "%s", optarg);
+			break;
 		case 's':
 			snprintf(x.ctl_path, sizeof(x.ctl_path), "%s", optarg);
 			x.ctl_path_forced = true;
@@ -351,13 +429,19 @@ main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	if (ro.db == NULL && (have_path || ro.location != NULL ||
-	    ro.nifmap > 0 || ro.router_id != 0 || ro.data != NULL)) {
+	    ro.nifmap > 0 || ro.router_id != 0 || ro.data != NULL ||
+	    ro.gw_ifname[0] != '\0' || go.gateway != NULL ||
+	    go.edge_if[0][0] != '\0' || go.edge_if[1][0] != '\0' ||
+	    go.kernel_table != 0)) {
 		fprintf(stderr, "xrouted: --path, --peering-location, "
-		    "--router-id, --interface-map and --data need --db\n");
+		    "--router-id, --interface-map, --gateway-interface, "
+		    "--data, --gateway, --edge-map and --kernel-table need "
+		    "--db\n");
 		return EX_USAGE;
 	}
 	if (ro.db != NULL) {
-		if (check_store_opts(role, &ro, have_path, have_file) == -1)
+		if (check_store_opts(role, &ro, &go, have_path,
+		    have_file) == -1)
 			return EX_USAGE;
 		/* the store starts a thread: detach before opening it */
 		if (!foreground && !check && daemon(0, 0) == -1) {
@@ -368,7 +452,17 @@ main(int argc, char **argv)
 		    LOG_LVL_DEBUG : LOG_LVL_INFO);
 		if (!check)
 			foreground_done = true;
-		if ((the_rc = rc_new(&ro, err, sizeof(err))) == NULL ||
+		if (strcmp(role, "gateway") == 0) {
+			go.db = ro.db;
+			go.router_id = ro.router_id;
+			if ((the_gw = gw_new(&go, err, sizeof(err))) == NULL ||
+			    (conf = gw_initial(the_gw, err, sizeof(err))) ==
+			    NULL) {
+				log_err("%s", err);
+				gw_free(the_gw);
+				return EX_CONFIG;
+			}
+		} else if ((the_rc = rc_new(&ro, err, sizeof(err))) == NULL ||
 		    (conf = rc_initial(the_rc, err, sizeof(err))) == NULL) {
 			log_err("%s", err);
 			rc_free(the_rc);
@@ -383,6 +477,7 @@ main(int argc, char **argv)
 		printf("%s: configuration OK\n", file);
 		conf_free(conf);
 		rc_free(the_rc);
+		gw_free(the_gw);
 		return 0;
 	}
 	x.role = role;

@@ -182,15 +182,42 @@ originate(struct rib_ctx *rc, const struct conf_route *r)
 		    prefix_ntop(&r->prefix, buf, sizeof(buf)));
 }
 
-static const struct conf_route *
-route_find(const struct conf_ctx *c, const struct prefix *p)
-{
-	size_t i;
+struct unfib {
+	struct xrd	*x;
+	uint32_t	 table;
+};
 
-	for (i = 0; c != NULL && i < c->nroutes; i++)
-		if (prefix_cmp(&c->routes[i].prefix, p) == 0)
-			return &c->routes[i];
-	return NULL;
+static int
+unfib_one(const struct rib_route_view *v, void *arg)
+{
+	struct unfib *u = arg;
+
+	if (v->best)
+		fib_route_del(u->x->fib, u->table, &v->prefix);
+	return 0;
+}
+
+/*
+ * A context leaves its kernel table (removed, or given another table):
+ * its routes go now. The RIB withdraws a deleted peer's paths later, in
+ * slices, when the hook can no longer find the old table; fib_bind()
+ * replays the routes into a new table.
+ */
+static void
+fib_unbind(struct xrd *x, const struct conf_ctx *oc, const struct conf_ctx *nc)
+{
+	struct unfib u = { x, oc->kernel_table };
+	struct rib_query q;
+	struct rib_ctx *rc;
+
+	if (x->fib == NULL || oc->kernel_table == CONF_KTABLE_NONE ||
+	    (nc != NULL && nc->kernel_table == oc->kernel_table) ||
+	    (rc = rib_ctx_find(x->rib, oc->name)) == NULL)
+		return;
+	rib_ctx_set_fib(rc, NULL, NULL);
+	memset(&q, 0, sizeof(q));
+	q.table = RIB_LOC;
+	rib_walk(rc, &q, unfib_one, &u);
 }
 
 /* Deconfigure what 'old' had and 'nw' does not. */
@@ -198,6 +225,7 @@ static void
 remove_old(struct xrd *x, const struct xr_conf *old, const struct xr_conf *nw)
 {
 	const struct conf_ctx *oc, *nc;
+	const struct conf_route **idx;
 	struct rib_ctx *rc;
 	struct sess *s;
 	size_t i, j;
@@ -205,6 +233,7 @@ remove_old(struct xrd *x, const struct xr_conf *old, const struct xr_conf *nw)
 	for (i = 0; i < old->nctxs; i++) {
 		oc = &old->ctxs[i];
 		nc = conf_ctx_find(nw, oc->name);
+		fib_unbind(x, oc, nc);
 		for (j = 0; j < oc->nneighbors; j++) {
 			if (nc != NULL &&
 			    conf_neighbor_find(nc, &oc->neighbors[j].addr))
@@ -215,9 +244,12 @@ remove_old(struct xrd *x, const struct xr_conf *old, const struct xr_conf *nw)
 		}
 		if ((rc = rib_ctx_find(x->rib, oc->name)) == NULL)
 			continue;
+		idx = conf_routes_sorted(nc);
 		for (j = 0; j < oc->nroutes; j++)
-			if (route_find(nc, &oc->routes[j].prefix) == NULL)
+			if (conf_route_lookup(idx, nc ? nc->nroutes : 0,
+			    &oc->routes[j].prefix) == NULL)
 				rib_unoriginate(rc, &oc->routes[j].prefix);
+		free(idx);
 	}
 }
 
@@ -261,7 +293,7 @@ static void
 apply_new(struct xrd *x, const struct xr_conf *old, const struct xr_conf *nw)
 {
 	const struct conf_ctx *nc, *oc;
-	const struct conf_route *or;
+	const struct conf_route *or, **idx;
 	struct rib_ctx *rc;
 	size_t i, j;
 
@@ -272,14 +304,17 @@ apply_new(struct xrd *x, const struct xr_conf *old, const struct xr_conf *nw)
 			log_err("cannot create context %s", nc->name);
 			continue;
 		}
+		idx = conf_routes_sorted(oc);
 		for (j = 0; j < nc->nroutes; j++) {
-			or = route_find(oc, &nc->routes[j].prefix);
+			or = conf_route_lookup(idx, oc ? oc->nroutes : 0,
+			    &nc->routes[j].prefix);
 			if (or != NULL && conf_route_equal(or, &nc->routes[j]))
 				continue;
 			if (or != NULL)
 				rib_unoriginate(rc, &or->prefix);
 			originate(rc, &nc->routes[j]);
 		}
+		free(idx);
 		for (j = 0; j < nc->nneighbors; j++)
 			apply_neighbor(x, rc, old, nw, nc, &nc->neighbors[j]);
 	}

@@ -26,6 +26,37 @@
  * (id "<peering id>/status/primary|secondary"); GET on the peering
  * shows it as properties.primaryStatus / secondaryStatus. */
 #define ER_PEERING_STATUS_TYPE	"xroute/peeringStatus"
+/* What the gateway role observes per connection (id "<connection
+ * id>/status"): GET on the connection shows connectionStatus and
+ * bgpPeerStatus from it. */
+#define ER_CONN_STATUS_TYPE	"xroute/connectionStatus"
+/* Link index of a connection: its sessions use the /31s at 4k and 4k+2
+ * of the gateway's GatewaySubnet (docs/xrouted.8, GATEWAY LINKS). */
+#define ER_CONN_LINKS_MAX	64
+
+/*
+ * Live views (er_views.c, src/reconcile/rc_views.c). The API and the edges
+ * share only the store: a diagnostic POST stores one request record per
+ * device path (id "<peering id>/viewRequests/<guid>-<path>", parent the
+ * peering, secondary index the path while unanswered) in the same
+ * transaction as its long-running operation; the edge owning the path
+ * sees it through the change counter, answers in the same record
+ * ("answer" or "error", index cleared), and the API's operation worker
+ * completes the operation with the answer, or fails it after
+ * er_config.view_timeout_ms. Edges also publish per-path byte counters
+ * (id "<peering id>/stats/<path>") for GET .../stats.
+ */
+#define ER_VIEW_REQ_TYPE	"xroute/viewRequest"
+#define ER_PEERING_STATS_TYPE	"xroute/peeringStats"
+#define ER_CONNTEST_TYPE	"xroute/connectivityTest"
+#define ER_VIEW_TIMEOUT_MS	10000
+#define ER_VIEW_POLL_MS		200
+
+/* Records the edges and the API write as observations, diagnostics or
+ * operation bookkeeping: a change to them never changes desired state
+ * (a PUT also writes the resource itself), so followers of the change
+ * feed (edges, gateways) need not rebuild for them. */
+bool	er_type_not_desired(const char *type);
 
 enum er_role { ER_ROLE_NONE, ER_ROLE_TENANT, ER_ROLE_PROVIDER, ER_ROLE_ADMIN };
 
@@ -56,6 +87,7 @@ struct er_config {
 	uint64_t	 gateway_delay_ms;	/* LRO time for gateways */
 	uint64_t	 default_delay_ms;	/* LRO time for the rest */
 	const char	*api_versions;		/* comma separated */
+	uint64_t	 view_timeout_ms;	/* 0: ER_VIEW_TIMEOUT_MS */
 };
 
 struct er_ctx {
@@ -121,5 +153,14 @@ int	er_token_find(struct store *, const char *token, struct er_principal *);
 
 /* Lowercase SHA-256 hex of a token (tokens are stored hashed). */
 void	er_sha256_hex(const void *, size_t, char out[65]);
+
+/* Reading stored documents (the reconcilers): "a.b.c" paths, ARM names
+ * compared case-insensitively (er_util.c). */
+const char *er_jstr(json_t *, const char *path);
+int64_t	er_jint(json_t *, const char *path, int64_t dflt);
+bool	er_jbool(json_t *, const char *path, bool dflt);
+json_t	*er_jget(json_t *, const char *path);
+bool	er_streq(const char *, const char *);
+char	*er_strdup_lower(const char *);
 
 #endif

@@ -20,6 +20,8 @@ static const struct er_field subres_fields[] = {
 	{ "id", FT_STR, ERF_REQ, 1, 768, NULL, NULL, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 };
+static const struct er_field ro_elem = { "", FT_OBJ, ERF_RO, 0, 0, NULL,
+    NULL, NULL };
 static const struct er_field conn_props[] = {
 	{ "connectionType", FT_ENUM, ERF_REQ, 0, 0, conn_types, NULL,
 	  "only ExpressRoute is supported" },
@@ -34,7 +36,13 @@ static const struct er_field conn_props[] = {
 	{ "expressRouteGatewayBypass", FT_BOOL, 0, 0, 0, NULL, NULL,
 	  "FastPath" },
 	{ "enablePrivateLinkFastPath", FT_BOOL, 0, 0, 0, NULL, NULL, NULL },
-	{ "connectionStatus", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
+	{ "connectionStatus", FT_STR, ERF_RO, 0, 0, NULL, NULL,
+	  "Connected, Connecting or NotConnected, from the gateway role" },
+	{ "xrStatusMessage", FT_STR, ERF_RO, 0, 0, NULL, NULL,
+	  "why the connection is not connected" },
+	{ "bgpPeerStatus", FT_ARR, ERF_RO, 0, 0, NULL, &ro_elem,
+	  "the gateway's session to each edge (path, localAddress, neighbor, "
+	  "asn, state, connectedDuration, routesReceived, ...)" },
 	{ "ingressBytesTransferred", FT_INT, ERF_RO, 0, 0, NULL, NULL, NULL },
 	{ "egressBytesTransferred", FT_INT, ERF_RO, 0, 0, NULL, NULL, NULL },
 	{ "resourceGuid", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
@@ -327,6 +335,42 @@ conn_checks(struct er_op *op, json_t *gw, json_t *c)
 	return 0;
 }
 
+/*
+ * The link index: which /31s of the GatewaySubnet carry the connection's
+ * two sessions (4k and 4k+2; docs/xrouted.8). Fixed for the life of the
+ * connection so another connection coming or going never renumbers it; a
+ * new one takes the lowest index the gateway's other connections leave.
+ */
+static void
+link_index(struct er_op *op, json_t *pr)
+{
+	const char *gid = er_jstr(pr, "virtualNetworkGateway1.id");
+	json_t *gw, *cs, *c, *k = op->old ? er_jget(op->old,
+	    "properties.xrLinkIndex") : NULL;
+	bool used[ER_CONN_LINKS_MAX] = { false };
+	json_int_t v;
+	size_t i;
+
+	if (json_is_integer(k)) {
+		json_object_set(pr, "xrLinkIndex", k);
+		return;
+	}
+	if ((gw = er_get(op->ctx, gid)) == NULL)
+		return;
+	cs = er_gw_connections(op->ctx, gw);
+	json_array_foreach(cs, i, c) {
+		v = er_jint(c, "properties.xrLinkIndex", -1);
+		if (v >= 0 && v < ER_CONN_LINKS_MAX &&
+		    !er_streq(er_jstr(c, "id"), er_jstr(op->doc, "id")))
+			used[v] = true;
+	}
+	for (v = 0; v < ER_CONN_LINKS_MAX - 1 && used[v]; v++)
+		;
+	json_object_set_new(pr, "xrLinkIndex", json_integer(v));
+	json_decref(cs);
+	json_decref(gw);
+}
+
 static int
 conn_put(struct er_op *op)
 {
@@ -375,6 +419,7 @@ conn_put(struct er_op *op)
 	er_guid(guid);
 	json_object_set_new(pr, "resourceGuid", json_string(op->old ?
 	    er_jstr(op->old, "properties.resourceGuid") : guid));
+	link_index(op, pr);
 	return 0;
 }
 
@@ -401,6 +446,47 @@ conn_del(struct er_op *op)
 	return rc;
 }
 
+/* What the gateway role observed (ER_CONN_STATUS_TYPE): connectionStatus
+ * and the BGP peers of the connection, with each uptime computed now. */
+static void
+conn_render(struct er_ctx *ctx, json_t *doc)
+{
+	json_t *pr = json_object_get(doc, "properties"), *st, *peers, *p;
+	char sid[ER_ID_MAX + 16], dur[32];
+	struct store_rec r;
+	int64_t since, s;
+	size_t i;
+
+	if (pr == NULL || er_jstr(doc, "id") == NULL)
+		return;
+	json_object_del(pr, "xrLinkIndex");
+	snprintf(sid, sizeof(sid), "%s/status", er_jstr(doc, "id"));
+	if (store_get(ctx->st, sid, &r) != STORE_OK)
+		return;
+	st = json_loads(r.doc, 0, NULL);
+	store_rec_free(&r);
+	if (er_jstr(st, "connectionStatus") != NULL)
+		json_object_set(pr, "connectionStatus", json_object_get(st,
+		    "connectionStatus"));
+	if (er_jstr(st, "statusMessage") != NULL)
+		json_object_set(pr, "xrStatusMessage", json_object_get(st,
+		    "statusMessage"));
+	peers = json_object_get(st, "peers");
+	json_array_foreach(peers, i, p) {
+		since = er_jint(p, "upSinceMs", 0);
+		s = since > 0 && ctx->now_ms > since ? (ctx->now_ms - since) /
+		    1000 : 0;
+		snprintf(dur, sizeof(dur), "%02lld:%02lld:%02lld",
+		    (long long)(s / 3600), (long long)(s / 60 % 60),
+		    (long long)(s % 60));
+		json_object_set_new(p, "connectedDuration", json_string(dur));
+		json_object_del(p, "upSinceMs");
+	}
+	if (json_is_array(peers))
+		json_object_set(pr, "bgpPeerStatus", peers);
+	json_decref(st);
+}
+
 static char *
 conn_idx(json_t *doc)
 {
@@ -414,5 +500,6 @@ const struct er_rtype er_rt_connection = {
 	.flags = RT_LOCATION | RT_LRO,
 	.put = conn_put,
 	.del = conn_del,
+	.render = conn_render,
 	.idx = conn_idx,
 };

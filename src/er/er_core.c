@@ -482,6 +482,8 @@ do_action(struct er_op *op, struct er_resp *resp)
 	op->status = 200;
 	if (op->rt->action(op) == -1)
 		return -1;
+	if (op->view != NULL)		/* the edges answer (er_views.c) */
+		return er_view_start(op, resp);
 	if (op->status == 202) {
 		/* long-running POST: the answer is fetched from Location */
 		if (er_op_result(op, op->p->id, op->result, resp) == -1)
@@ -575,4 +577,5 @@ er_handle(struct er_ctx *ctx, const struct er_req *req, struct er_resp *resp)
 	json_decref(op.doc);
 	json_decref(op.parent);
 	json_decref(op.result);
+	json_decref(op.view);
 }

@@ -44,6 +44,8 @@ X(MISSING_PROP, 400, "InvalidRequestContent", \
   "Property '%s' is required.") \
 X(TOO_LARGE, 413, "RequestEntityTooLarge", \
   "The request content is larger than the limit of %lld bytes.") \
+X(THROTTLED, 429, "TooManyRequests", \
+  "The request rate of this token exceeded the limit of %d requests per second (burst %d). Please try again after '%d' seconds.") \
 X(PRECONDITION, 412, "PreconditionFailed", \
   "The condition specified using HTTP conditional header(s) is not met: %s.") \
 X(NAME_INVALID, 400, "InvalidResourceName", \
@@ -104,6 +106,18 @@ X(XC_TRANSITION, 400, "InvalidServiceProviderProvisioningState", \
 /* peerings */ \
 X(PEERING_NOT_FOUND, 400, "ExpressRouteCircuitPeeringNotFound", \
   "The BGP Peering %s with Service Key %s is not found.") \
+X(VIEW_NO_EDGE, 504, "EdgeDidNotAnswer", \
+  "No edge answered the %s request for the %s path of peering %s (service key %s) within %lld ms: is an edge (xrouted --role edge --path %s) running at peering location '%s' and following this store?") \
+X(VIEW_EDGE_FAILED, 502, "EdgeRequestFailed", \
+  "The %s edge could not produce the %s of peering %s: %s") \
+X(CONNTEST_PEERING, 400, "ConnectivityTestNotSupported", \
+  "The connectivity test runs on AzurePrivatePeering only; peering '%s' is not one.") \
+X(CONNTEST_FAMILY, 400, "InvalidConnectivityTest", \
+  "sourceIpAddress %s and destinationIpAddress %s are of different address families; give two IPv4 or two IPv6 addresses (or prefixes).") \
+X(CONNTEST_PORTS, 400, "InvalidConnectivityTest", \
+  "Ports need protocol TCP or UDP; protocol is %s.") \
+X(CONNTEST_NONE, 400, "ConnectivityTestNotRunning", \
+  "No connectivity test is running on peering %s of circuit '%s'; start one with POST .../startConnectivityTest.") \
 X(PEERING_NAME, 400, "InvalidPeeringName", \
   "Peering name '%s' is invalid. A peering is named by its type: AzurePrivatePeering or MicrosoftPeering.") \
 X(PEERING_TYPE_MISMATCH, 400, "InvalidPeeringType", \

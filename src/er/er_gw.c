@@ -6,6 +6,7 @@
  * with a routing weight, optionally redeeming an authorization key from
  * another subscription. The two classic errors users quote (gateway mode
  * and gateway provisioning status) are reproduced exactly.
+ * getBgpPeerStatus lists what the gateway role reports (gw_run.c).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -372,6 +373,37 @@ gw_del(struct er_op *op)
 	return rc;
 }
 
+/*
+ * POST .../virtualNetworkGateways/{gw}/getBgpPeerStatus: Azure's list of
+ * BgpPeerStatus, here the sessions the gateway role reports for each of
+ * its connections (the connection's bgpPeerStatus, named after it).
+ */
+static int
+gw_action(struct er_op *op)
+{
+	json_t *cs, *c, *doc, *p, *out;
+	size_t i, j;
+
+	if (strcmp(op->p->action, "getBgpPeerStatus") != 0 ||
+	    op->p->arg[0] != '\0')
+		return er_fail(op->err, ER_E_BAD_PATH, op->req->path);
+	cs = er_gw_connections(op->ctx, op->old);
+	out = json_array();
+	json_array_foreach(cs, i, c) {
+		doc = er_render(op->ctx, &er_rt_connection, c);
+		json_array_foreach(er_jget(doc, "properties.bgpPeerStatus"), j,
+		    p) {
+			json_object_set_new(p, "connection", json_string(
+			    er_jstr(c, "name")));
+			json_array_append(out, p);
+		}
+		json_decref(doc);
+	}
+	json_decref(cs);
+	op->result = json_pack("{s:o}", "value", out);
+	return 0;
+}
+
 static void
 gw_render(struct er_ctx *ctx, json_t *doc)
 {
@@ -392,5 +424,6 @@ const struct er_rtype er_rt_gateway = {
 	.put = gw_put,
 	.del = gw_del,
 	.render = gw_render,
+	.action = gw_action,
 	.idx = gw_idx,
 };

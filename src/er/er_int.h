@@ -130,6 +130,7 @@ struct er_op {
 	json_t			*parent; /* parent doc for child types */
 	json_t			*result; /* action output */
 	int			 status; /* action status (default 200) */
+	json_t			*view;	/* action asks the edges (er_views.c) */
 	struct er_err		*err;
 };
 
@@ -217,5 +218,19 @@ int	er_op_start(struct er_op *, const char *resource_id, json_t *doc,
 int	er_op_complete_id(struct er_ctx *, const char *op_id);
 int	er_op_result(struct er_op *, const char *resource_id, json_t *result,
 	    struct er_resp *);
+/* Location = the operationResults URL of resp->async_op. */
+void	er_op_result_location(struct er_resp *);
+
+/* --- live views (er_views.c, er_conntest.c) --- */
+/* Actions set op->view {kind, paths[], args}; do_action then starts it. */
+int	er_view_list(struct er_op *, const char *kind);
+int	er_view_start(struct er_op *, struct er_resp *);
+int	er_view_collect(struct er_ctx *, json_t *op_rec, json_t **result,
+	    struct er_err *);
+int	er_view_stats(struct er_op *, const char *circuit_id, json_t *peering);
+int	er_conntest_action(struct er_op *);
+json_t	*er_conntest_schema(void);
+int	er_conntest_result(json_t *view, json_t *answers, json_t **result,
+	    struct er_err *);
 
 #endif

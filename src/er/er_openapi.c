@@ -98,28 +98,60 @@ add_type(json_t *paths, json_t *schemas, const struct er_rtype *rt,
 }
 
 static void
-add_diag(json_t *paths)
+add_diag(json_t *paths, json_t *schemas)
 {
-	const char *acts[] = { "arpTables", "routeTables",
-	    "routeTablesSummary" };
-	char p[512];
+	static const char *const acts[][2] = {
+		{ "arpTables", "ARP table {value: [{age (minutes), interface "
+		  "(On-Prem|Microsoft), ipAddress, macAddress}], nextLink}" },
+		{ "routeTables", "route table {value: [{network, nextHop, "
+		  "locPrf, weight, path}], nextLink}" },
+		{ "routeTablesSummary", "route table summary {value: "
+		  "[{neighbor, v, as, upDown, statePfxRcd}], nextLink}" },
+	};
+	static const char *const ct[][2] = {
+		{ "startConnectivityTest", "Start the counting ACL on both "
+		  "edges (private peering)" },
+		{ "connectivityTestResults", "Packets matched per edge and "
+		  "direction so far, with a verdict" },
+		{ "stopConnectivityTest", "Final counts and verdict; the edges "
+		  "remove the ACL" },
+	};
+	char p[512], s[512];
 
 	for (int i = 0; i < 3; i++) {
 		snprintf(p, sizeof(p), RG_PFX "/expressRouteCircuits/"
 		    "{circuitName}/peerings/{peeringName}/%s/{devicePath}",
-		    acts[i]);
+		    acts[i][0]);
+		snprintf(s, sizeof(s), "Live %s of one device path "
+		    "(primary|secondary), answered by the edge serving it: 202 "
+		    "with Location (operationResults) and "
+		    "Azure-AsyncOperation; fails with EdgeDidNotAnswer (504) "
+		    "if no edge answers in time", acts[i][1]);
 		json_object_set_new(paths, p, json_pack("{s:o}", "post",
-		    op("Live table of one device path (primary|secondary): "
-		    "202 with Location (operationResults) and "
-		    "Azure-AsyncOperation; the result is an empty list until "
-		    "the edges report (pending)", NULL, false, false)));
+		    op(s, NULL, false, false)));
+	}
+	json_object_set_new(schemas, "ConnectivityTest", er_conntest_schema());
+	for (int i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), RG_PFX "/expressRouteCircuits/"
+		    "{circuitName}/peerings/{peeringName}/%s", ct[i][0]);
+		snprintf(s, sizeof(s), "%s: long-running (202, Location); "
+		    "result {sourceIpAddress, destinationIpAddress, protocol, "
+		    "state, verdict {code, message}, value: [{path, state, "
+		    "received, sent, lines}]}", ct[i][1]);
+		json_object_set_new(paths, p, json_pack("{s:o}", "post",
+		    op(s, i == 0 ? "ConnectivityTest" : NULL, i == 0,
+		    false)));
 	}
 	json_object_set_new(paths, RG_PFX "/expressRouteCircuits/"
 	    "{circuitName}/stats", json_pack("{s:o}", "get",
-	    op("Circuit byte counters", NULL, false, false)));
+	    op("Circuit byte counters {primarybytesIn, primarybytesOut, "
+	    "secondarybytesIn, secondarybytesOut}: the sum over its peerings "
+	    "of what the edges publish", NULL, false, false)));
 	json_object_set_new(paths, RG_PFX "/expressRouteCircuits/"
 	    "{circuitName}/peerings/{peeringName}/stats", json_pack("{s:o}",
-	    "get", op("Peering byte counters", NULL, false, false)));
+	    "get", op("Peering byte counters (interface counters of each "
+	    "path's link, published by the edges every 2 s)", NULL, false,
+	    false)));
 }
 
 static void
@@ -226,7 +258,7 @@ er_openapi(void)
 	add_type(paths, schemas, &er_rt_gateway, RG_PFX,
 	    "VirtualNetworkGateway");
 	add_type(paths, schemas, &er_rt_connection, RG_PFX, "Connection");
-	add_diag(paths);
+	add_diag(paths, schemas);
 	add_misc(paths, schemas);
 	doc = json_pack("{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:o,s:{s:{s:s,"
 	    "s:s}}},s:[{s:[]}]}", "openapi", "3.0.3", "info", "title",

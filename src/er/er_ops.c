@@ -75,9 +75,12 @@ op_finish(struct er_ctx *ctx, json_t *rec, const char *status,
 	json_object_set_new(rec, "status", json_string(status));
 	json_object_set_new(rec, "endTime", json_string(when));
 	json_object_set_new(rec, "endMs", json_integer(ctx->now_ms));
-	if (failure != NULL)
+	if (failure != NULL) {
 		json_object_set_new(rec, "error", json_pack("{s:s,s:s}",
 		    "code", failure->code, "message", failure->msg));
+		json_object_set_new(rec, "httpStatus",
+		    json_integer(failure->status));
+	}
 	er_save(ctx, &er_rt_operation, rec, &err);
 }
 
@@ -113,9 +116,18 @@ op_complete_one(struct er_ctx *ctx, json_t *rec)
 	json_decref(doc);
 }
 
-/* Complete one operation now, in the caller's transaction: a write with
- * no configured delay answers "Updating" and is "Succeeded" by the time
- * it commits, without a second transaction from the worker. */
+void
+er_op_result_location(struct er_resp *resp)
+{
+	char id[ER_ID_MAX], *slash;
+
+	snprintf(id, sizeof(id), "%s", resp->async_op);
+	if ((slash = strstr(id, "/operations/")) != NULL)
+		snprintf(resp->location, sizeof(resp->location),
+		    "%.*s/operationResults/%s", (int)(slash - id), id,
+		    slash + 12);
+}
+
 /* A long-running POST whose answer is ready at once (diagnostic lists):
  * 202 with Azure-AsyncOperation (status) and Location (result), as ARM's
  * "final-state-via: location" operations answer. */
@@ -123,7 +135,6 @@ int
 er_op_result(struct er_op *op, const char *resource_id, json_t *result,
     struct er_resp *resp)
 {
-	char id[ER_ID_MAX], *slash;
 	json_t *rec;
 
 	if (er_op_start(op, resource_id, op->old, 0, true, resp) == -1)
@@ -135,14 +146,27 @@ er_op_result(struct er_op *op, const char *resource_id, json_t *result,
 		return -1;
 	}
 	json_decref(rec);
-	snprintf(id, sizeof(id), "%s", resp->async_op);
-	if ((slash = strstr(id, "/operations/")) != NULL)
-		snprintf(resp->location, sizeof(resp->location),
-		    "%.*s/operationResults/%s", (int)(slash - id), id,
-		    slash + 12);
+	er_op_result_location(resp);
 	resp->status = 202;
 	resp->write = true;
 	return 0;
+}
+
+/* A view operation: 1 finished (either way), 0 still waiting. */
+static int
+view_step(struct er_ctx *ctx, json_t *rec)
+{
+	struct er_err err = { 0 };
+	json_t *result;
+	int rc = er_view_collect(ctx, rec, &result, &err);
+
+	if (rc == 0)
+		return 0;
+	if (rc == 1)
+		json_object_set_new(rec, "result", result);
+	op_finish(ctx, rec, rc == 1 ? "Succeeded" : "Failed",
+	    rc == 1 ? NULL : &err);
+	return 1;
 }
 
 int
@@ -167,6 +191,17 @@ er_ops_complete(struct er_ctx *ctx, int64_t *next_ms)
 
 	*next_ms = 0;
 	json_array_foreach(recs, i, rec) {
+		if (json_object_get(rec, "view") != NULL) {
+			/* waiting for edges: look again soon, write nothing */
+			if (view_step(ctx, rec) == 1) {
+				n++;
+				continue;
+			}
+			due = ctx->now_ms + ER_VIEW_POLL_MS;
+			if (*next_ms == 0 || due < *next_ms)
+				*next_ms = due;
+			continue;
+		}
 		due = er_jint(rec, "dueMs", 0);
 		if (due > ctx->now_ms) {
 			if (*next_ms == 0 || due < *next_ms)
@@ -189,6 +224,32 @@ er_ops_purge(struct er_ctx *ctx)
 	    ctx->now_ms - ER_OPS_KEEP_MS);
 }
 
+/* operationResults as ARM answers it: 202 (and Location again) while the
+ * operation runs, the error with its status when it failed. */
+static bool
+result_pending(json_t *rec, struct er_resp *resp)
+{
+	const char *st = er_jstr(rec, "status");
+
+	if (st != NULL && strcmp(st, "InProgress") == 0) {
+		resp->status = 202;
+		snprintf(resp->async_op, sizeof(resp->async_op), "%s",
+		    er_jstr(rec, "id"));
+		er_op_result_location(resp);
+		json_decref(rec);
+		return true;
+	}
+	if (st != NULL && strcmp(st, "Failed") == 0 &&
+	    json_object_get(rec, "error") != NULL) {
+		resp->status = (int)er_jint(rec, "httpStatus", 500);
+		resp->body = json_pack("{s:O}", "error",
+		    json_object_get(rec, "error"));
+		json_decref(rec);
+		return true;
+	}
+	return false;
+}
+
 int
 er_ops_get(struct er_op *op, struct er_resp *resp)
 {
@@ -200,7 +261,12 @@ er_ops_get(struct er_op *op, struct er_resp *resp)
 		return er_fail(op->err, ER_E_CHILD_NOT_FOUND, op->p->id);
 	json_object_del(rec, "dueMs");
 	json_object_del(rec, "endMs");
+	json_object_del(rec, "view");
 	resp->status = 200;
+	if (strcmp(op->p->action, "result") == 0 &&
+	    result_pending(rec, resp))
+		return 0;
+	json_object_del(rec, "httpStatus");
 	if (strcmp(op->p->action, "result") == 0 &&
 	    json_object_get(rec, "result") != NULL) {
 		resp->body = json_incref(json_object_get(rec, "result"));

@@ -5,8 +5,8 @@
  * first usable address, the edge the second), reserved ASNs, VLAN
  * uniqueness, Microsoft-peering public prefixes and the advertised public
  * prefixes state machine, route-filter attachment, and the diagnostic
- * operations (ARP, routes, route summary, stats) whose live data comes from
- * the edges in a later issue.
+ * operations (ARP, routes, route summary, stats, connectivity test) whose
+ * live data comes from the edges (er_views.c).
  *
  * Advertised public prefixes validation (this implementation's rule; Azure
  * checks Internet routing registries, which a self-hosted lab cannot):
@@ -401,34 +401,25 @@ peering_absent(struct er_op *op)
 	return rc;
 }
 
+/* The diagnostic operations: the edges answer them (er_views.c). */
 static int
 peering_action(struct er_op *op)
 {
+	static const char *const lists[][2] = {
+		{ "arpTables", "arpTable" },
+		{ "routeTables", "routeTable" },
+		{ "routeTablesSummary", "routeTableSummary" },
+	};
 	const char *a = op->p->action;
-	bool list = strcmp(a, "arpTables") == 0 ||
-	    strcmp(a, "routeTables") == 0 ||
-	    strcmp(a, "routeTablesSummary") == 0;
 
-	if (strcmp(a, "stats") == 0 && op->p->arg[0] == '\0') {
-		if (strcmp(op->req->method, "GET") != 0)
-			return er_fail(op->err, ER_E_METHOD, op->req->method);
-		op->result = json_pack("{s:I,s:I,s:I,s:I}", "primarybytesIn",
-		    (json_int_t)0, "primarybytesOut", (json_int_t)0,
-		    "secondarybytesIn", (json_int_t)0, "secondarybytesOut",
-		    (json_int_t)0);
-		return 0;
-	}
-	if (!list)
-		return er_fail(op->err, ER_E_BAD_PATH, op->req->path);
-	if (strcmp(op->req->method, "POST") != 0)
-		return er_fail(op->err, ER_E_METHOD, op->req->method);
-	if (strcmp(op->p->arg, "primary") != 0 &&
-	    strcmp(op->p->arg, "secondary") != 0)
-		return er_fail(op->err, ER_E_DEVICE_PATH, op->p->arg);
-	/* Live tables come from the edge owning the path (pending). */
-	op->result = json_pack("{s:[],s:n}", "value", "nextLink");
-	op->status = 202;
-	return 0;
+	if (strcmp(a, "stats") == 0 && op->p->arg[0] == '\0')
+		return er_view_stats(op, op->p->parent_id, op->old);
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		if (strcmp(a, lists[i][0]) == 0)
+			return er_view_list(op, lists[i][1]);
+	if (op->p->arg[0] == '\0' && strcasestr(a, "ConnectivityTest") != NULL)
+		return er_conntest_action(op);
+	return er_fail(op->err, ER_E_BAD_PATH, op->req->path);
 }
 
 /* Secondary index: the attached route filter, lower case, so a filter
@@ -442,8 +433,27 @@ peering_idx(json_t *doc)
 	    "properties.ipv6PeeringConfig.routeFilter.id");
 }
 
+/* upSinceMs (what the edge wrote) -> upSince and the uptime now. */
+static void
+status_times(struct er_ctx *ctx, json_t *st)
+{
+	int64_t since = er_jint(st, "upSinceMs", 0);
+	char iso[32];
+
+	if (!json_is_object(st))
+		return;
+	if (since > 0) {
+		er_time_iso(since, iso);
+		json_object_set_new(st, "upSince", json_string(iso));
+		json_object_set_new(st, "uptimeSeconds", json_integer(
+		    ctx->now_ms > since ? (ctx->now_ms - since) / 1000 : 0));
+	}
+	json_object_del(st, "upSinceMs");
+}
+
 /* Live session state the edges write (ER_PEERING_STATUS_TYPE records):
- * shown per path, with the uptime computed now. */
+ * shown per path (the IPv6 session under "ipv6"), with the uptime
+ * computed now. */
 static void
 peering_render(struct er_ctx *ctx, json_t *doc)
 {
@@ -451,8 +461,7 @@ peering_render(struct er_ctx *ctx, json_t *doc)
 	json_t *pr = json_object_get(doc, "properties"), *st;
 	const char *id = er_jstr(doc, "id");
 	struct store_rec r;
-	char sid[ER_ID_MAX + 32], key[32], iso[32];
-	int64_t since;
+	char sid[ER_ID_MAX + 32], key[32];
 
 	for (int i = 0; i < 2 && pr != NULL && id != NULL; i++) {
 		snprintf(sid, sizeof(sid), "%s/status/%s", id, paths[i]);
@@ -464,15 +473,8 @@ peering_render(struct er_ctx *ctx, json_t *doc)
 			json_decref(st);
 			continue;
 		}
-		since = er_jint(st, "upSinceMs", 0);
-		if (since > 0) {
-			er_time_iso(since, iso);
-			json_object_set_new(st, "upSince", json_string(iso));
-			json_object_set_new(st, "uptimeSeconds", json_integer(
-			    ctx->now_ms > since ? (ctx->now_ms - since) / 1000 :
-			    0));
-		}
-		json_object_del(st, "upSinceMs");
+		status_times(ctx, st);
+		status_times(ctx, json_object_get(st, "ipv6"));
 		snprintf(key, sizeof(key), "%sStatus", paths[i]);
 		json_object_set_new(pr, key, st);
 	}

@@ -204,6 +204,10 @@ er_policy_import(void *arg, struct rib_peer *peer, const struct prefix *pfx,
 		e->a.comm_len = e->a.ext_len = e->a.large_len = 0;
 		e->a.comm = e->a.ext = e->a.large = NULL;
 	}
+	if (p->set_local_pref) {
+		e->a.present |= 1ULL << BGP_ATTR_LOCAL_PREF;
+		e->a.local_pref = p->local_pref;
+	}
 	return RIB_ACCEPT;
 }
 

@@ -14,6 +14,7 @@
  *     documentation ASNs 64496-64511 refused, RFC 1918 and the default
  *     route refused, and only prefixes inside the validated
  *     advertisedPublicPrefixes accepted (2.4, 2.5, 2.6);
+ *   - a LOCAL_PREF set on import (the gateway's routingWeight, 6.3);
  *   - AS-path prepend on export, used to drain a link for maintenance and
  *     by the ASPathPrepend failover test (6.5, 6.6).
  */
@@ -39,6 +40,10 @@ struct er_policy {
 	bool		 deny_default;		/* 0.0.0.0/0 and ::/0 */
 	size_t		 nallow;		/* 0 = no allow-list */
 	struct prefix	 allow[ER_POLICY_MAX_ALLOW];
+	/* LOCAL_PREF given to accepted routes: the gateway realises a
+	 * connection's routingWeight with it (6.3: weight before AS_PATH) */
+	bool		 set_local_pref;
+	uint32_t	 local_pref;
 
 	/* export: routes advertised to this neighbour */
 	bool		 remove_private_as;

@@ -2,7 +2,8 @@
  * The running reconciler of an edge: follows the store's change counter
  * and re-applies the desired configuration through xrd_apply() (the same
  * minimal-change path as a reload), keeps the link addresses on their
- * interfaces, and writes each session's observed state back to the store.
+ * interfaces (and takes them away when a peering goes), and writes each
+ * session's observed state back to the store.
  *
  * Status records change only when something an operator cares about
  * changes (state, prefix counts, last error, since when it is up), so two
@@ -22,7 +23,8 @@
 
 #include "daemon/xrd.h"
 #include "lib/log.h"
-#include "reconcile/reconcile.h"
+#include "reconcile/gw.h"
+#include "reconcile/rc_views.h"
 
 #define RC_DEFAULT_ID	0x0afffe01u	/* 10.255.254.1 + path */
 #define RC_CHANGES_MAX	1000
@@ -38,6 +40,7 @@ struct rc {
 	struct rc_peer	*peers;		/* of the running configuration */
 	size_t		 npeers;
 	json_t		*written;	/* status id -> last doc written */
+	struct rc_views	*views;		/* live views (rc_views.c) */
 };
 
 static int64_t
@@ -107,14 +110,14 @@ rc_new(const struct rc_opts *o, char *err, size_t errlen)
 	return r;
 }
 
-static const char *
-ifname_of(const struct rc *r, uint16_t vlan)
+const char *
+rc_ifname_of(const struct rc_opts *o, uint16_t vlan)
 {
 	size_t i;
 
-	for (i = 0; i < r->o.nifmap; i++)
-		if (r->o.ifmap[i].vlan == vlan)
-			return r->o.ifmap[i].ifname;
+	for (i = 0; i < o->nifmap; i++)
+		if (o->ifmap[i].vlan == vlan)
+			return o->ifmap[i].ifname;
 	return NULL;
 }
 
@@ -126,15 +129,65 @@ addrs_sync(struct rc *r, const struct rc_peer *p, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if ((ifn = ifname_of(r, p[i].vlan)) == NULL) {
+		if ((ifn = rc_ifname_of(&r->o, p[i].vlan)) == NULL) {
 			log_warn("reconcile: %s: no --interface-map entry for "
 			    "VLAN %u; %s must already be configured", p[i].ctx,
 			    p[i].vlan, addr_ntop(&p[i].local, a, sizeof(a)));
 			continue;
 		}
 		if (rc_addr_ensure(ifn, &p[i].local, p[i].plen, err,
-		    sizeof(err)) == -1)
+		    sizeof(err)) == -1 || (p[i].has_v6 && rc_addr_ensure(ifn,
+		    &p[i].local6, p[i].plen6, err, sizeof(err)) == -1))
 			log_err("reconcile: %s: %s", p[i].ctx, err);
+	}
+}
+
+/* Is address 'a' on the interface of VLAN 'vlan' still wanted by 'now'? */
+static bool
+addr_wanted(const struct rc_peer *now, size_t n, uint16_t vlan,
+    const struct addr *a, uint8_t plen)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (now[i].vlan == vlan && ((now[i].plen == plen &&
+		    addr_cmp(&now[i].local, a) == 0) || (now[i].has_v6 &&
+		    now[i].plen6 == plen && addr_cmp(&now[i].local6, a) == 0)))
+			return true;
+	return false;
+}
+
+static void
+addr_drop(const char *ifn, const struct rc_peer *p, const struct addr *a,
+    uint8_t plen)
+{
+	char err[256], s[ADDR_STRLEN];
+
+	if (rc_addr_del(ifn, a, plen, err, sizeof(err)) == -1)
+		log_err("reconcile: %s: %s", p->ctx, err);
+	else
+		log_info("reconcile: %s: %s/%u removed from %s", p->ctx,
+		    addr_ntop(a, s, sizeof(s)), plen, ifn);
+}
+
+/* The link addresses of peerings (or address families) that went, or
+ * whose subnet changed, leave their interfaces. */
+static void
+addrs_gone(struct rc *r, const struct rc_peer *now, size_t nnow)
+{
+	const struct rc_peer *p;
+	const char *ifn;
+	size_t i;
+
+	for (i = 0; i < r->npeers; i++) {
+		p = &r->peers[i];
+		if ((ifn = rc_ifname_of(&r->o, p->vlan)) == NULL)
+			continue;
+		if (!addr_wanted(now, nnow, p->vlan, &p->local, p->plen))
+			addr_drop(ifn, p, &p->local, p->plen);
+		if (p->has_v6 && !addr_wanted(now, nnow, p->vlan, &p->local6,
+		    p->plen6))
+			addr_drop(ifn, p, &p->local6, p->plen6);
 	}
 }
 
@@ -149,6 +202,8 @@ build(struct rc *r, struct rc_peer **peers, size_t *npeers, char *err,
 	    errlen) == -1)
 		return NULL;
 	addrs_sync(r, d.peers, d.npeers);
+	gw_links_sync(d.links, d.nlinks);	/* gateway links */
+	free(d.links);
 	*peers = d.peers;
 	*npeers = d.npeers;
 	return d.conf;
@@ -163,8 +218,9 @@ rc_initial(struct rc *r, char *err, size_t errlen)
 
 /* --- status write-back ---------------------------------------------------- */
 
+/* One session's observed state; prev is what was last written for it. */
 static json_t *
-status_doc(struct rc *r, const struct rc_peer *p, struct sess *s,
+session_doc(struct sess *s, const struct addr *nbr, const struct addr *local,
     json_t *prev)
 {
 	struct sess_info i;
@@ -172,18 +228,15 @@ status_doc(struct rc *r, const struct rc_peer *p, struct sess *s,
 	char a[ADDR_STRLEN];
 	json_t *o = json_object();
 	json_int_t since = 0;
-	const char *err;
 
 	sess_info(s, &i);
 	memset(&st, 0, sizeof(st));
 	if (i.rib_peer != NULL)
 		rib_peer_stats(i.rib_peer, &st);
-	json_object_set_new(o, "path", json_string(rc_path_name(r->o.path)));
-	json_object_set_new(o, "neighbor", json_string(addr_ntop(&p->nbr, a,
+	json_object_set_new(o, "neighbor", json_string(addr_ntop(nbr, a,
 	    sizeof(a))));
-	json_object_set_new(o, "localAddress", json_string(addr_ntop(
-	    &p->local, a, sizeof(a))));
-	json_object_set_new(o, "peerASN", json_integer(p->peer_as));
+	json_object_set_new(o, "localAddress", json_string(addr_ntop(local, a,
+	    sizeof(a))));
 	json_object_set_new(o, "state", json_string(sess_state_name(i.state)));
 	json_object_set_new(o, "adminDown", json_boolean(i.admin_down));
 	json_object_set_new(o, "adminMessage", json_string(i.admin_down ?
@@ -202,13 +255,31 @@ status_doc(struct rc *r, const struct rc_peer *p, struct sess *s,
 	    st.pfx_accepted[BGP_FAM_V4U] + st.pfx_accepted[BGP_FAM_V6U]));
 	json_object_set_new(o, "prefixesAdvertised", json_integer(
 	    st.pfx_sent[BGP_FAM_V4U] + st.pfx_sent[BGP_FAM_V6U]));
-	err = i.last_reason;
-	json_object_set_new(o, "lastError", json_string(err));
+	json_object_set_new(o, "lastError", json_string(i.last_reason));
 	return o;
 }
 
-static int
-status_put(struct rc *r, const char *id, const char *parent, json_t *doc)
+/* The path's record: the IPv4 session at the top level (as before IPv6),
+ * the IPv6 session under "ipv6", and the context's kernel table. */
+static json_t *
+status_doc(struct rc *r, const struct rc_peer *p, struct sess *s,
+    json_t *prev)
+{
+	json_t *o = session_doc(s, &p->nbr, &p->local, prev);
+	struct sess *s6;
+
+	json_object_set_new(o, "path", json_string(rc_path_name(r->o.path)));
+	json_object_set_new(o, "peerASN", json_integer(p->peer_as));
+	json_object_set_new(o, "kernelTable", json_integer(p->table));
+	if (p->has_v6 && (s6 = sess_find(r->x->sm, p->ctx, &p->nbr6)) != NULL)
+		json_object_set_new(o, "ipv6", session_doc(s6, &p->nbr6,
+		    &p->local6, json_object_get(prev, "ipv6")));
+	return o;
+}
+
+int
+rc_status_put(struct store *st, const char *type, const char *id,
+    const char *parent, json_t *doc)
 {
 	struct store_rec rec;
 	char *s = json_dumps(doc, JSON_SORT_KEYS | JSON_COMPACT);
@@ -218,19 +289,19 @@ status_put(struct rc *r, const char *id, const char *parent, json_t *doc)
 		return -1;
 	memset(&rec, 0, sizeof(rec));
 	rec.id = (char *)id;
-	rec.type = (char *)ER_PEERING_STATUS_TYPE;
+	rec.type = (char *)type;
 	rec.parent = (char *)parent;
 	rec.doc = s;
-	if (store_begin(r->st) != STORE_OK)
+	if (store_begin(st) != STORE_OK)
 		goto out;
-	if (store_put(r->st, &rec) != STORE_OK) {
-		store_rollback(r->st);
+	if (store_put(st, &rec) != STORE_OK) {
+		store_rollback(st);
 		goto out;
 	}
-	rc = store_commit(r->st) == STORE_OK ? 0 : -1;
+	rc = store_commit(st) == STORE_OK ? 0 : -1;
 out:
 	if (rc == -1)
-		log_warn("reconcile: cannot write %s: %s", id, r->st->errmsg);
+		log_warn("reconcile: cannot write %s: %s", id, st->errmsg);
 	free(s);
 	return rc;
 }
@@ -255,7 +326,8 @@ status_write(struct rc *r)
 			json_decref(doc);
 			continue;
 		}
-		if (status_put(r, id, r->peers[i].id, doc) == 0)
+		if (rc_status_put(r->st, ER_PEERING_STATUS_TYPE, id,
+		    r->peers[i].id, doc) == 0)
 			json_object_set_new(r->written, id, doc);
 		else
 			json_decref(doc);
@@ -268,6 +340,7 @@ on_status(struct ev_loop *loop, struct ev_timer *t, void *arg)
 	struct rc *r = arg;
 
 	status_write(r);
+	rc_views_publish(r->views, r->peers, r->npeers);
 	ev_timer_start(loop, t, RC_STATUS_MS * 1000ULL);
 }
 
@@ -312,21 +385,22 @@ change_cb(const struct store_change *c, void *arg)
 	struct changes *ch = arg;
 
 	ch->n++;
-	if (c->type == NULL || strcmp(c->type, ER_PEERING_STATUS_TYPE) != 0)
+	if (!er_type_not_desired(c->type))
 		ch->relevant = true;
 	return 0;
 }
 
-/* Did anything but status records change since 'seen'? */
-static bool
-desired_changed(struct rc *r, int64_t now)
+/* Did anything but observations (status, counters, view requests)
+ * change since 'seen'? */
+bool
+rc_store_changed(struct store *st, int64_t seen, int64_t now)
 {
 	struct changes ch = { 0, false };
 
-	if (now == r->seen)
+	if (now == seen)
 		return false;
-	if (store_changes(r->st, r->seen, RC_CHANGES_MAX, change_cb,
-	    &ch) != STORE_OK)
+	if (store_changes(st, seen, RC_CHANGES_MAX, change_cb, &ch) !=
+	    STORE_OK)
 		return true;
 	/* a gap (more than we read, or the log pruned): rebuild anyway */
 	return ch.relevant || ch.n >= RC_CHANGES_MAX || ch.n == 0;
@@ -351,6 +425,7 @@ reconcile(struct rc *r)
 		return;
 	}
 	status_forget(r, peers, npeers);
+	addrs_gone(r, peers, npeers);
 	free(r->peers);
 	r->peers = peers;
 	r->npeers = npeers;
@@ -365,11 +440,16 @@ on_poll(struct ev_loop *loop, struct ev_timer *t, void *arg)
 	struct rc *r = arg;
 	int64_t now = store_counter(r->st);
 
-	if (now >= 0 && desired_changed(r, now)) {
-		r->seen = now;
-		reconcile(r);
-	} else if (now >= 0)
-		r->seen = now;
+	if (now >= 0 && now != r->seen) {
+		if (rc_store_changed(r->st, r->seen, now)) {
+			r->seen = now;
+			reconcile(r);
+		} else
+			r->seen = now;
+		/* a view request is a change too: answer what is ours */
+		rc_views_serve(r->views, r->x, r->peers, r->npeers);
+	} else if (rc_views_again(r->views))
+		rc_views_serve(r->views, r->x, r->peers, r->npeers);
 	ev_timer_start(loop, t, RC_POLL_MS * 1000ULL);
 }
 
@@ -403,6 +483,10 @@ rc_attach(struct rc *r, struct xrd *x)
 	ev_timer_init(&r->status, on_status, r);
 	ev_timer_start(x->loop, &r->poll, RC_POLL_MS * 1000ULL);
 	ev_timer_start(x->loop, &r->status, 1000ULL);
+	if ((r->views = rc_views_new(r->st, &r->o)) == NULL)
+		log_err("reconcile: no memory for the live views");
+	else
+		rc_views_serve(r->views, x, r->peers, r->npeers);
 	log_info("reconcile: %zu peering(s) on the %s path at %s", r->npeers,
 	    rc_path_name(r->o.path), r->o.location);
 }
@@ -416,6 +500,7 @@ rc_free(struct rc *r)
 		ev_timer_stop(r->x->loop, &r->poll);
 		ev_timer_stop(r->x->loop, &r->status);
 	}
+	rc_views_free(r->views);
 	if (r->st != NULL)
 		store_close(r->st);
 	if (r->have_cat)

@@ -59,6 +59,8 @@ struct rc_opts {
 	const char	*data;		/* catalogue dir; NULL: search */
 	struct rc_ifmap	 ifmap[RC_IFMAP_MAX];
 	size_t		 nifmap;
+	/* --gateway-interface: where the links to gateways are (gw.h) */
+	char		 gw_ifname[IF_NAMESIZE];
 };
 
 /* One peering realised on this path. */
@@ -70,17 +72,32 @@ struct rc_peer {
 	uint8_t		 plen;
 	uint16_t	 vlan;
 	uint32_t	 peer_as;
+	uint32_t	 table;			/* kernel table (rc_table.c) */
+	bool		 has_v6;		/* ipv6PeeringConfig realised */
+	struct addr	 nbr6, local6;		/* the path's /126 */
+	uint8_t		 plen6;
+};
+
+/* An address this instance puts on one of its interfaces. */
+struct rc_link {
+	char		 ifname[IF_NAMESIZE];
+	struct addr	 addr;
+	uint8_t		 plen;
 };
 
 struct rc_desired {
 	struct xr_conf	*conf;
 	struct rc_peer	*peers;
 	size_t		 npeers;
+	struct rc_link	*links;		/* gateway links (gw_edge.c) */
+	size_t		 nlinks;
 };
 
 const char	*rc_path_name(enum rc_path);
 /* "primary"/"secondary" -> path; -1 otherwise. */
 int		 rc_path_parse(const char *, enum rc_path *);
+/* The interface --interface-map gives a VLAN; NULL if none. */
+const char	*rc_ifname_of(const struct rc_opts *, uint16_t vlan);
 /* "200=eth1,201=eth2"; -1 with err naming the bad item. */
 int		 rc_ifmap_parse(const char *, struct rc_opts *, char *err,
 		    size_t errlen);
@@ -90,8 +107,23 @@ int	rc_build(struct store *, const struct rc_opts *, const struct er_cat *,
 	    struct rc_desired *, char *err, size_t errlen);
 void	rc_desired_free(struct rc_desired *);
 
-/* The local address on the mapped interface (netlink; idempotent). */
+/*
+ * Kernel tables (rc_table.c): every context gets table
+ *   RC_TABLE_BASE + FNV-1a-32(context name) mod RC_TABLE_SPAN,
+ * derived, not stored, so an edge restarted on the same store installs
+ * into the same tables; a collision in one desired state moves the
+ * context that sorts later by name to the next free id (wrapping).
+ */
+#define RC_TABLE_BASE		1000
+#define RC_TABLE_SPAN		1000000		/* ids 1000 .. 1000999 */
+uint32_t	rc_table_of(const char *ctx);
+void		rc_tables_assign(struct rc_desired *);
+
+/* The local address on the mapped interface (netlink; idempotent), and
+ * its removal when the peering goes (absent already: 0). */
 int	rc_addr_ensure(const char *ifname, const struct addr *, uint8_t plen,
+	    char *err, size_t errlen);
+int	rc_addr_del(const char *ifname, const struct addr *, uint8_t plen,
 	    char *err, size_t errlen);
 
 /* The running reconciler (rc_run.c). */
@@ -105,5 +137,10 @@ void		 rc_attach(struct rc *, struct xrd *);
 /* Re-read the store now (SIGHUP). */
 void		 rc_kick(struct rc *);
 void		 rc_free(struct rc *);
+/* Did anything but status records change between 'seen' and 'now'? */
+bool		 rc_store_changed(struct store *, int64_t seen, int64_t now);
+/* Write one status record (its own transaction); 0 or -1 (logged). */
+int		 rc_status_put(struct store *, const char *type, const char *id,
+		    const char *parent, json_t *doc);
 
 #endif

@@ -250,6 +250,15 @@ struct rib_query {
 	struct prefix	 prefix;	/* exact, or longest match if 'lpm' */
 	bool		 lpm;
 	bool		 filtered_only;	/* ADJ_IN: only refused paths */
+	/*
+	 * Paging (no 'has_prefix'): start strictly after 'after' (IPv4
+	 * before IPv6, address order within), visit at most 'max_dests'
+	 * prefixes (0: all). A page costs one scan of the table, so
+	 * callers on the event loop keep pages small.
+	 */
+	bool		 has_after;
+	struct prefix	 after;
+	size_t		 max_dests;
 };
 
 /*
@@ -259,6 +268,16 @@ struct rib_query {
  */
 size_t	rib_walk(struct rib_ctx *, const struct rib_query *,
 	    int (*cb)(const struct rib_route_view *, void *), void *arg);
+
+/* What a paged walk covered: resume with 'after' = 'last' when 'full'. */
+struct rib_page {
+	size_t		 dests;		/* prefixes visited */
+	struct prefix	 last;		/* the last one visited */
+	bool		 full;		/* max_dests reached: there may be more */
+};
+size_t	rib_walk_page(struct rib_ctx *, const struct rib_query *,
+	    int (*cb)(const struct rib_route_view *, void *), void *arg,
+	    struct rib_page *);
 
 struct rib_ctx_stats {
 	size_t		 prefixes[BGP_FAM_MAX];	/* in Loc-RIB */

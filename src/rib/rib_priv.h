@@ -493,7 +493,8 @@ rib_path_at(const struct rib_ctx *c, uint32_t idx)
 	return rib_vec_at(&c->paths.v, idx);
 }
 /* Sorted dest indices (address order) matching 'keep'; caller frees. */
-uint32_t *rib_table_sorted(const struct rib_tab *, size_t *n);
+uint32_t *rib_table_page(const struct rib_tab *, const struct prefix *after,
+	    size_t max, size_t *n);
 
 /* rib_decide.c */
 #define RIB_MAXNH	32

@@ -41,7 +41,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static struct store *st;
 static struct er_cat cat;
-static struct er_config cfg = { 0, 0, ER_API_VERSION };
+static struct er_config cfg = { 0, 0, ER_API_VERSION, 0 };
 static int64_t clock_ms = 1700000000000LL;
 static char xconn[512];
 static bool verbose;		/* XR_FUZZ_VERBOSE: print each answer */		/* the provider's view of circuit c1 */

@@ -47,6 +47,20 @@ check() {
   if "$@"; then ok "$what"; else not_ok "$what"; return 1; fi
 }
 
+# tap_relay FILE: re-number the TAP lines of a sub-program's output FILE
+# into ours (other lines become diagnostics).
+tap_relay() {
+  local l
+  while IFS= read -r l; do
+    case $l in
+      "ok "*) ok "${l#ok * - }" ;;
+      "not ok "*) not_ok "${l#not ok * - }" ;;
+      "1.."*) ;;
+      *) echo "# $l" ;;
+    esac
+  done <"$1"
+}
+
 done_testing() {
   echo "1..$T_N"
   [ "$T_FAIL" -eq 0 ]

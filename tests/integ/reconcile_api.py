@@ -1,12 +1,39 @@
-"""API steps for reconcile_edge.sh, one per invocation:
+"""API steps for the reconcile_*.sh tests, one per invocation:
 
   reconcile_api.py STATE init PORT            subscriptions, tokens, group
   reconcile_api.py STATE circuit NAME         create + provider provisions;
                                               prints the service key
   reconcile_api.py STATE peering NAME VLAN P1 P2 KEY [STATE]
                                               PUT AzurePrivatePeering
-  reconcile_api.py STATE get NAME             GET the peering (JSON)
+  reconcile_api.py STATE get NAME [EXPR]      GET the peering (JSON), or
+                                              the value of EXPR on it (d)
+  reconcile_api.py STATE circuit-get NAME [EXPR]
+                                              the same for the circuit
   reconcile_api.py STATE delete NAME          DELETE the peering
+  reconcile_api.py STATE vnet NAME SPACES [GWSUBNET]
+                                              PUT a VNet (spaces comma
+                                              separated, a GatewaySubnet)
+  reconcile_api.py STATE vpeer FROM TO transit|use
+                                              PUT a VNet peering FROM -> TO
+                                              with allowGatewayTransit or
+                                              useRemoteGateways
+  reconcile_api.py STATE gateway NAME VNET    PUT an ExpressRoute gateway;
+                                              prints its id
+  reconcile_api.py STATE connection NAME GW CIRCUIT [WEIGHT]
+                                              PUT a connection
+  reconcile_api.py STATE getconn NAME         GET a connection (JSON)
+  reconcile_api.py STATE delconn NAME         DELETE a connection
+  reconcile_api.py STATE gwpeers NAME         POST getBgpPeerStatus on a
+                                              gateway (JSON)
+  reconcile_api.py STATE post NAME TAIL       POST .../peerings/TAIL of
+                                              circuit NAME; prints the
+                                              status and the error message
+  reconcile_api.py STATE env                  XR_TOKEN/XR_SUBSCRIPTION/XR_API
+                                              for xrctl (shell assignments)
+
+Several steps can go in one invocation, separated by "+" (one Python
+start instead of several: the tests run on a loaded machine):
+  reconcile_api.py STATE vnet hub 10.10.0.0/16 + vnet spoke 10.11.0.0/16
 
 STATE is a JSON file holding the port and tokens between steps. The
 admin token comes from $XR_ADMIN_TOKEN (the API role reads the same)."""
@@ -94,13 +121,39 @@ def peering(st, name, vlan, p1, p2, key, state="Enabled"):
     t.wait_op(r)
 
 
-def get(st, name):
+def show(body, expr=None):
+    """The document, or EXPR evaluated on it as lib.sh's json_get does
+    (one process per check: python starts slowly on a loaded machine)."""
+    if expr is None:
+        print(json.dumps(body))
+        return
+    try:
+        v = eval(expr, {"d": body, "len": len, "str": str})
+    except Exception:
+        sys.exit(1)
+    if isinstance(v, (dict, list, tuple)):
+        print(json.dumps(v, sort_keys=True))
+    elif isinstance(v, bool):
+        print("true" if v else "false")
+    else:
+        print("null" if v is None else v)
+
+
+def circuit_get(st, name, expr=None):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("GET", RG + "/expressRouteCircuits/%s" % name)
+    if r.status != 200:
+        die("circuit-get", r)
+    show(r.body, expr)
+
+
+def get(st, name, expr=None):
     t = Client(st["port"], st["tok"]["tenant"])
     r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/"
               "AzurePrivatePeering" % name)
     if r.status != 200:
         die("get", r)
-    print(json.dumps(r.body))
+    show(r.body, expr)
 
 
 def delete(st, name):
@@ -112,20 +165,114 @@ def delete(st, name):
     t.wait_op(r)
 
 
+def put_ok(t, path, body, what):
+    r = t.req("PUT", path, body)
+    if r.status not in (200, 201):
+        die(what, r)
+    t.wait_op(r)
+    return r
+
+
+def vnet(st, name, spaces, gwsubnet=None):
+    t = Client(st["port"], st["tok"]["tenant"])
+    subnets = [] if gwsubnet is None else [
+        {"name": "GatewaySubnet", "properties": {"addressPrefix": gwsubnet}}]
+    put_ok(t, RG + "/virtualNetworks/" + name, {
+        "location": "westus", "properties": {
+            "addressSpace": {"addressPrefixes": spaces.split(",")},
+            "subnets": subnets}}, "vnet")
+
+
+def vpeer(st, frm, to, kind):
+    t = Client(st["port"], st["tok"]["tenant"])
+    props = {"remoteVirtualNetwork": {"id": RG + "/virtualNetworks/" + to},
+             "allowVirtualNetworkAccess": True}
+    props["allowGatewayTransit" if kind == "transit" else
+          "useRemoteGateways"] = True
+    put_ok(t, RG + "/virtualNetworks/%s/virtualNetworkPeerings/to-%s" %
+           (frm, to), {"properties": props}, "vnet peering")
+
+
+def gateway(st, name, vnet_name):
+    t = Client(st["port"], st["tok"]["tenant"])
+    vid = RG + "/virtualNetworks/" + vnet_name
+    r = put_ok(t, RG + "/virtualNetworkGateways/" + name, {
+        "location": "westus", "properties": {
+            "gatewayType": "ExpressRoute", "sku": {"name": "Standard"},
+            "ipConfigurations": [{"name": "ipc", "properties": {
+                "subnet": {"id": vid + "/subnets/GatewaySubnet"}}}]}},
+               "gateway")
+    print(r.body["id"])
+
+
+def connection(st, name, gw, circ, weight="0"):
+    t = Client(st["port"], st["tok"]["tenant"])
+    put_ok(t, RG + "/connections/" + name, {
+        "location": "westus", "properties": {
+            "connectionType": "ExpressRoute",
+            "virtualNetworkGateway1": {
+                "id": RG + "/virtualNetworkGateways/" + gw},
+            "peer": {"id": RG + "/expressRouteCircuits/" + circ},
+            "routingWeight": int(weight)}}, "connection")
+
+
+def getconn(st, name):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("GET", RG + "/connections/" + name)
+    if r.status != 200:
+        die("getconn", r)
+    print(json.dumps(r.body))
+
+
+def delconn(st, name):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("DELETE", RG + "/connections/" + name)
+    if r.status not in (200, 202, 204):
+        die("delconn", r)
+    t.wait_op(r)
+
+
+def gwpeers(st, name):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("POST", RG + "/virtualNetworkGateways/%s/getBgpPeerStatus" %
+              name)
+    if r.status != 200:
+        die("getBgpPeerStatus", r)
+    print(json.dumps(r.body))
+
+
+def post(st, name, tail):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("POST", RG + "/expressRouteCircuits/%s/peerings/%s" %
+              (name, tail))
+    msg = (r.body or {}).get("error", {}).get("message", "")
+    print("%d %s" % (r.status, msg))
+
+
+def env(st):
+    print("XR_TOKEN=%s XR_SUBSCRIPTION=%s XR_API=http://127.0.0.1:%d" %
+          (st["tok"]["tenant"], SUB, st["port"]))
+
+
+STEPS = {"circuit": circuit, "peering": peering, "get": get,
+         "circuit-get": circuit_get,
+         "delete": delete, "post": post, "env": env, "vnet": vnet,
+         "vpeer": vpeer, "gateway": gateway, "connection": connection,
+         "getconn": getconn, "delconn": delconn, "gwpeers": gwpeers}
+
+
 def main():
-    path, cmd, args = sys.argv[1], sys.argv[2], sys.argv[3:]
-    if cmd == "init":
-        init(path, int(args[0]))
-    elif cmd == "circuit":
-        circuit(load(path), *args)
-    elif cmd == "peering":
-        peering(load(path), *args)
-    elif cmd == "get":
-        get(load(path), *args)
-    elif cmd == "delete":
-        delete(load(path), *args)
-    else:
-        die("unknown step " + cmd)
+    path, argv = sys.argv[1], sys.argv[2:]
+    while argv:
+        n = argv.index("+") if "+" in argv else len(argv)
+        cmd, args, argv = argv[0], argv[1:n], argv[n + 1:]
+        if cmd == "init":
+            init(path, int(args[0]))
+        elif cmd in STEPS:
+            STEPS[cmd](load(path), *args)
+        else:
+            die("unknown step " + cmd)
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 # Shared by the reconcile_*.sh tests: the API role on a temp SQLite store,
 # edges that follow it (xrouted --role edge --db), BIRD CEs from a template.
 # Source after lib.sh. Sets D (temp dir, removed at exit) and API (the
-# reconcile_api.py step runner).
+# reconcile_api.py step runner). RCE_API_ARGS and RCE_EDGE_ARGS add
+# options to the API role and to every edge (e.g. -v).
 
 rce_setup() {  # -> 0, or 1 after reporting
   D=$(mktemp -d /tmp/xr-rce.XXXXXX); on_exit_rm "$D"
@@ -9,7 +10,8 @@ rce_setup() {  # -> 0, or 1 after reporting
   API="python3 $XR_ROOT/tests/integ/reconcile_api.py $D/state.json"
   export XR_ADMIN_TOKEN=admin-$RANDOM$RANDOM$RANDOM
   "$XR_BUILD/xrouted" --role api --db "$D/xroute.db" --listen 127.0.0.1:0 \
-    --port-file "$D/port" --data "$XR_ROOT/data" >"$D/api.log" 2>&1 &
+    --port-file "$D/port" --data "$XR_ROOT/data" ${RCE_API_ARGS:-} \
+    >"$D/api.log" 2>&1 &
   API_PID=$!
   on_exit_kill $API_PID
   wait_until 15 test -s "$D/port" || { not_ok "API role starts"; return 1; }
@@ -18,10 +20,21 @@ rce_setup() {  # -> 0, or 1 after reporting
 }
 
 declare -A EDGE_PID
-start_edge() {  # ns name path router-id map
+start_edge() {  # ns name path router-id map [more xrouted options]
   ip netns exec "$1" "$XR_BUILD/xrouted" --role edge -d --db "$D/xroute.db" \
     --path "$3" --peering-location "Silicon Valley" --router-id "$4" \
     --interface-map "$5" --data "$XR_ROOT/data" -s "$D/$2.sock" \
+    ${RCE_EDGE_ARGS:-} "${@:6}" >"$D/$2.log" 2>&1 &
+  EDGE_PID[$2]=$!
+  on_exit_kill $!
+}
+
+# start_gw NS NAME GATEWAY-ID [more xrouted options]: the gateway role;
+# its log and sanitizer check go with the edges'.
+start_gw() {
+  ip netns exec "$1" "$XR_BUILD/xrouted" --role gateway -d \
+    --db "$D/xroute.db" --gateway "$3" -s "$D/$2.sock" ${RCE_EDGE_ARGS:-} \
+    "${@:4}" \
     >"$D/$2.log" 2>&1 &
   EDGE_PID[$2]=$!
   on_exit_kill $!
@@ -61,6 +74,66 @@ protocol bgp msee {
 	ipv4 { import all; export where source = RTS_STATIC; };
 }
 EOF
+}
+
+# write_ce6 NAME LOCAL6 PEER6 KEY [ROUTES]: add an IPv6 session "msee6" to
+# the BIRD CE of write_ce, announcing $D/NAME/routes6.conf (default
+# fd99:20::/48 only; ROUTES N: N /64s under fd99:64::/48 instead).
+write_ce6() {
+  local i n=${5:-0}
+  if [ "$n" -gt 0 ]; then
+    for ((i = 0; i < n; i++)); do
+      printf 'route fd99:64:0:%x::/64 blackhole;\n' "$i"
+    done >"$D/$1/routes6.conf"
+  else
+    echo "route fd99:20::/48 blackhole;" >"$D/$1/routes6.conf"
+  fi
+  grep -q "protocol bgp msee6" "$D/$1/bird.conf" && return 0
+  sed -e "s|@DIR@|$D/$1|g" -e "s|@LOCAL@|$2|g" -e "s|@PEER@|$3|g" \
+    -e "s|@KEY@|$4|g" >>"$D/$1/bird.conf" <<'EOF'
+protocol static s6 {
+	ipv6;
+include "@DIR@/routes6.conf";
+}
+protocol bgp msee6 {
+	local @LOCAL@ as 65010;
+	neighbor @PEER@ as 12076;
+	password "@KEY@";
+	hold time 180;
+	connect retry time 2;
+	error wait time 1, 5;
+	ipv6 { import all; export where source = RTS_STATIC; };
+}
+EOF
+}
+
+# write_frr DIR LOCAL PEER KEY: an FRR CE (AS 65010) announcing
+# 10.2.20.0/25 to the edge at PEER over TCP-MD5 KEY; start it with
+# start_frr NS DIR (lib.sh).
+write_frr() {
+  mkdir -p "$1"
+  cat >"$1/frr.conf" <<EOF
+frr defaults traditional
+hostname $(basename "$1")
+router bgp 65010
+ bgp router-id $2
+ no bgp ebgp-requires-policy
+ no bgp network import-check
+ neighbor $3 remote-as 12076
+ neighbor $3 password $4
+ neighbor $3 timers 60 180
+ neighbor $3 timers connect 2
+ neighbor $3 update-source $2
+ address-family ipv4 unicast
+  network 10.2.20.0/25
+ exit-address-family
+EOF
+}
+
+# frr_key DIR PEER KEY: change the FRR CE's MD5 key for PEER at run time
+frr_key() {
+  frr_vtysh "$1" "configure terminal" "router bgp 65010" \
+    "neighbor $2 password $3" >/dev/null
 }
 
 # stop the edges and the API, then look for sanitizer reports in their logs

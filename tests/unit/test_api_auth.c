@@ -62,7 +62,7 @@ test_store_tokens(void)
 	struct api a;
 	struct er_principal who;
 	struct er_cat cat;
-	struct er_config cfg = { 0, 0, "2025-07-01" };
+	struct er_config cfg = { 0, 0, "2025-07-01", 0 };
 	struct er_ctx ctx;
 	struct er_req req = { .method = "PUT", .api_version = "2025-07-01" };
 	struct er_resp resp;

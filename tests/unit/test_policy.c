@@ -132,6 +132,28 @@ test_import_ignores_customer_communities(void)
 	T_CHECK(why == NULL);
 }
 
+/* The gateway's routingWeight: LOCAL_PREF set on import, only when asked. */
+static void
+test_import_sets_local_pref(void)
+{
+	struct er_policy p = { .set_local_pref = true, .local_pref = 150 };
+	struct er_policy none = { .strip_communities = true };
+	struct rib_attr_edit e;
+	uint8_t path[16];
+	uint32_t as[] = { 12076, 65010 };
+	struct prefix pfx;
+	const char *why = NULL;
+
+	prefix_parse("10.2.20.0/25", &pfx, true);
+	edit_init(&e, path, mkpath(path, as, 2));
+	T_EQ(er_policy_import(&p, NULL, &pfx, &e, &why), RIB_ACCEPT);
+	T_CHECK(BGP_ATTR_HAS(&e.a, BGP_ATTR_LOCAL_PREF));
+	T_EQ(e.a.local_pref, 150);
+	edit_init(&e, path, mkpath(path, as, 2));
+	T_EQ(er_policy_import(&none, NULL, &pfx, &e, &why), RIB_ACCEPT);
+	T_CHECK(!BGP_ATTR_HAS(&e.a, BGP_ATTR_LOCAL_PREF));
+}
+
 static void
 test_microsoft_peering_import(void)
 {
@@ -202,6 +224,7 @@ main(void)
 	T_RUN(test_export_strips_private_and_tags);
 	T_RUN(test_add_community_keeps_existing_no_dup);
 	T_RUN(test_import_ignores_customer_communities);
+	T_RUN(test_import_sets_local_pref);
 	T_RUN(test_microsoft_peering_import);
 	T_RUN(test_bogon_v6);
 	return t_done();

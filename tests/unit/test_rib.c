@@ -783,6 +783,35 @@ test_walk(void)
 	T_STREQ(o.pfx[2], "192.0.2.0/25");
 	T_STREQ(o.pfx[3], "198.51.100.0/24");
 	T_CHECK(o.local[0] && !o.local[1]);
+	/* pages: two prefixes, then resume after the last one, across the
+	 * IPv4 -> IPv6 boundary */
+	{
+		struct rib_page pg;
+
+		memset(&o, 0, sizeof(o));
+		q.af = 0;
+		q.max_dests = 2;
+		rib_walk_page(w.c, &q, order_cb, &o, &pg);
+		T_EQ(o.n, 2);
+		T_STREQ(o.pfx[1], "192.0.2.0/24");
+		T_CHECK(pg.full && pg.dests == 2);
+		q.has_after = true;
+		q.after = pg.last;
+		q.max_dests = 3;
+		memset(&o, 0, sizeof(o));
+		rib_walk_page(w.c, &q, order_cb, &o, &pg);
+		T_EQ(o.n, 3);
+		T_STREQ(o.pfx[0], "192.0.2.0/25");
+		T_STREQ(o.pfx[2], "2001:db8::/32");
+		T_CHECK(pg.full);
+		q.after = pg.last;
+		memset(&o, 0, sizeof(o));
+		rib_walk_page(w.c, &q, order_cb, &o, &pg);
+		T_CHECK(o.n == 0 && !pg.full && pg.dests == 0);
+		q.has_after = false;
+		q.max_dests = 0;
+		q.af = AF_INET;
+	}
 	/* longest match */
 	memset(&o, 0, sizeof(o));
 	q.has_prefix = true;
