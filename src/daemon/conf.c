@@ -225,8 +225,8 @@ nb_stmt(struct conf_parser *P, struct conf_neighbor *n, const struct conf_tok *t
 	if (strcmp(k, "description") == 0)
 		return conf_get_string(P, k, n->descr, sizeof(n->descr), true);
 	if (strcmp(k, "password") == 0)
-		return conf_get_string(P, k, n->password, sizeof(n->password),
-		    false);
+		return conf_get_secret(P, k, n->password,
+		    sizeof(n->password));
 	if (strcmp(k, "hold-time") == 0) {
 		if (conf_get_u16(P, k, 0, 65535, &n->hold) == -1)
 			return -1;

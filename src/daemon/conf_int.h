@@ -35,6 +35,8 @@ int	conf_get_u16(struct conf_parser *, const char *kw, uint16_t lo, uint16_t hi,
 	    uint16_t *out);
 int	conf_get_asn(struct conf_parser *, const char *kw, uint32_t *out);
 int	conf_get_addr(struct conf_parser *, const char *kw, struct addr *);
+int	conf_get_secret(struct conf_parser *, const char *kw, char *dst,
+	    size_t max);
 int	conf_get_string(struct conf_parser *, const char *kw, char *dst, size_t max,
 	    bool empty_ok);
 int	conf_get_yesno(struct conf_parser *, const char *kw, bool *);
