@@ -534,7 +534,10 @@ top_stmt(struct conf_parser *P, const struct conf_tok *t)
 	struct conf_tok kw_copy = *t, *kw = &kw_copy;
 	int line = kw->line;
 	struct conf_ctx *c;
+	int rc;
 
+	if ((rc = conf_mon_stmt(P, kw)) != 1)
+		return rc;
 	if (strcmp(kw->s, "router-id") == 0)
 		return parse_router_id(P);
 	if (strcmp(kw->s, "as") == 0)
@@ -557,7 +560,7 @@ top_stmt(struct conf_parser *P, const struct conf_tok *t)
 		return ctx_stmt(P, c, kw);
 	}
 	return conf_perr(P, line, "unknown keyword '%s' (router-id, as, listen, "
-	    "control, metrics, context, include)", kw->s);
+	    "control, metrics, context, include, mrt, bmp)", kw->s);
 }
 
 static int
@@ -730,5 +733,7 @@ conf_free(struct xr_conf *c)
 	}
 	free(c->ctxs);
 	free(c->listens);
+	free(c->mrts);
+	free(c->bmps);
 	free(c);
 }

@@ -14,7 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bmp/bmp.h"
 #include "lib/addr.h"
+#include "mrt/mrt.h"
 #include "policy/er_policy.h"
 #include "wire/bgp.h"
 
@@ -108,6 +110,10 @@ struct xr_conf {
 	struct conf_listen	 metrics;
 	struct conf_ctx		*ctxs;
 	size_t			 nctxs;
+	struct mrt_conf		*mrts;		/* MRT dumps (RFC 6396) */
+	size_t			 nmrts;
+	struct bmp_conf		*bmps;		/* BMP collectors (RFC 7854) */
+	size_t			 nbmps;
 };
 
 /*
