@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "xrctl.h"
 #include "ctl/ctl.h"
@@ -14,6 +16,24 @@
 #define EX_ERR		1
 #define EX_USAGE	64
 #define EX_UNAVAILABLE	69
+
+/* The daemon renames a dump into place once written: wait for it. */
+static int
+dump_wait(const char *path)
+{
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	struct stat st;
+	char tmp[sizeof(((struct ctl_req *)0)->path) + 8];
+	int i;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	for (i = 0; i < 1200; i++) {
+		if (stat(tmp, &st) == -1 && stat(path, &st) == 0)
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
 
 static const char help_text[] =
 "NAME\n"
@@ -84,6 +104,13 @@ static const char help_text[] =
 "             it asks the peer to resend its routes (ROUTE-REFRESH) and\n"
 "             sends ours again. The address may match one neighbour in\n"
 "             several contexts: all are affected.\n"
+"\n"
+"     dump mrt table file [--context name]\n"
+"             Dump the Loc-RIB (every context, or one) to file in MRT\n"
+"             format (RFC 6396 TABLE_DUMP_V2), for bgpdump -m file. The\n"
+"             daemon writes file.tmp and renames it when complete, so file\n"
+"             must be an absolute path it can write; xrctl prints the\n"
+"             counts and waits up to 60 s for the file.\n"
 "\n"
 "     reload  Re-read the daemon's configuration file. Unchanged neighbours\n"
 "             keep their sessions; an invalid file changes nothing and its\n"
@@ -289,5 +316,10 @@ main(int argc, char **argv)
 	}
 	rc = print_reply(reply, json);
 	json_decref(reply);
+	if (rc == 0 && req.op == CTL_OP_DUMP_MRT && dump_wait(req.path) == -1) {
+		fprintf(stderr, "xrctl: %s did not appear within 60 s (see the "
+		    "daemon's log)\n", req.path);
+		return EX_ERR;
+	}
 	return rc;
 }

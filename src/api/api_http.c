@@ -304,9 +304,19 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 			return MHD_NO;
 		rs->t0 = mono_us();
 		cl = hdr(c, "Content-Length");
-		if (cl != NULL && strtoull(cl, NULL, 10) > a->max_body)
-			rs->too_large = true;
 		*cc = rs;
+		/*
+		 * Answered before a byte of the body is read (and no
+		 * "100 Continue" is sent): MHD closes the connection after
+		 * it, so a client cannot make us read a huge upload.
+		 */
+		if (cl != NULL && strtoull(cl, NULL, 10) > a->max_body) {
+			struct er_err err;
+
+			rs->too_large = true;
+			er_fail(&err, ER_E_TOO_LARGE, (long long)a->max_body);
+			return send_err(c, &err);
+		}
 		return MHD_YES;
 	}
 	if (*size > 0) {

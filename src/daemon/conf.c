@@ -225,8 +225,8 @@ nb_stmt(struct conf_parser *P, struct conf_neighbor *n, const struct conf_tok *t
 	if (strcmp(k, "description") == 0)
 		return conf_get_string(P, k, n->descr, sizeof(n->descr), true);
 	if (strcmp(k, "password") == 0)
-		return conf_get_string(P, k, n->password, sizeof(n->password),
-		    false);
+		return conf_get_secret(P, k, n->password,
+		    sizeof(n->password));
 	if (strcmp(k, "hold-time") == 0) {
 		if (conf_get_u16(P, k, 0, 65535, &n->hold) == -1)
 			return -1;
@@ -509,7 +509,10 @@ top_stmt(struct conf_parser *P, const struct conf_tok *t)
 	struct conf_tok kw_copy = *t, *kw = &kw_copy;
 	int line = kw->line;
 	struct conf_ctx *c;
+	int rc;
 
+	if ((rc = conf_mon_stmt(P, kw)) != 1)
+		return rc;
 	if (strcmp(kw->s, "router-id") == 0)
 		return parse_router_id(P);
 	if (strcmp(kw->s, "as") == 0)
@@ -530,7 +533,7 @@ top_stmt(struct conf_parser *P, const struct conf_tok *t)
 		return ctx_stmt(P, c, kw);
 	}
 	return conf_perr(P, line, "unknown keyword '%s' (router-id, as, listen, "
-	    "control, context, include)", kw->s);
+	    "control, context, include, mrt, bmp)", kw->s);
 }
 
 static int
@@ -703,5 +706,7 @@ conf_free(struct xr_conf *c)
 	}
 	free(c->ctxs);
 	free(c->listens);
+	free(c->mrts);
+	free(c->bmps);
 	free(c);
 }

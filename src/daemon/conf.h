@@ -14,7 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bmp/bmp.h"
 #include "lib/addr.h"
+#include "mrt/mrt.h"
 #include "policy/er_policy.h"
 #include "wire/bgp.h"
 
@@ -104,6 +106,10 @@ struct xr_conf {
 	size_t			 nlistens;
 	struct conf_ctx		*ctxs;
 	size_t			 nctxs;
+	struct mrt_conf		*mrts;		/* MRT dumps (RFC 6396) */
+	size_t			 nmrts;
+	struct bmp_conf		*bmps;		/* BMP collectors (RFC 7854) */
+	size_t			 nbmps;
 };
 
 /*

@@ -175,6 +175,25 @@ conf_get_addr(struct conf_parser *P, const char *kw, struct addr *a)
 	return 0;
 }
 
+/* A secret (the TCP-MD5 password): errors never quote its value, since
+ * they end up in logs and on terminals. */
+int
+conf_get_secret(struct conf_parser *P, const char *kw, char *dst, size_t max)
+{
+	const struct conf_tok *t = conf_expect_value(P, kw);
+
+	if (t == NULL)
+		return -1;
+	if (strlen(t->s) >= max)
+		return conf_perr(P, t->line, "%s is too long (%zu bytes, at "
+		    "most %zu); its value is not shown", kw, strlen(t->s),
+		    max - 1);
+	if (t->s[0] == '\0')
+		return conf_perr(P, t->line, "%s must not be empty", kw);
+	snprintf(dst, max, "%s", t->s);
+	return 0;
+}
+
 int
 conf_get_string(struct conf_parser *P, const char *kw, char *dst, size_t max,
     bool empty_ok)

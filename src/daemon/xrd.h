@@ -22,6 +22,8 @@ struct xrd {
 	struct sess_mgr		*sm;
 	struct bfd		*bfd;
 	struct fib		*fib;		/* NULL: no kernel-table used */
+	struct mrt		*mrt;		/* MRT dumps (RFC 6396) */
+	struct bmp		*bmp;		/* BMP export (RFC 7854) */
 	struct xr_conf		*conf;
 	struct ctl_server	*ctl;
 	struct ctl_env		 env;

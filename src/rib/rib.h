@@ -236,6 +236,9 @@ struct rib_route_view {
 	const uint8_t	*large;
 	uint16_t	 large_len;
 	uint64_t	 age_us;	/* monotonic time learned */
+	/* Every attribute of the path, for re-encoding (MRT, BMP); valid
+	 * during the callback only. */
+	const struct bgp_pattrs *attrs;
 };
 
 struct rib_query {

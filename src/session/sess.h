@@ -204,6 +204,41 @@ int	sess_clear_soft(struct sess *);
 /* Feed an FSM event by hand (tests, and the modules above). */
 void	sess_event(struct sess *, enum sess_event);
 
+/* --- monitoring (MRT message dumps, BMP) -------------------------------- */
+
+/*
+ * Observers of every session: each complete BGP message received or sent
+ * (header included; sent UPDATEs as the RIB packed them), and every FSM
+ * state change. Called synchronously from the session code, so a monitor
+ * must only copy what it needs and never call back into the session.
+ */
+struct sess_mon {
+	void	(*msg)(void *arg, struct sess *, bool sent,
+		    const uint8_t *msg, size_t len);
+	void	(*state)(void *arg, struct sess *, enum sess_state from,
+		    enum sess_state to);
+	void	*arg;
+};
+#define SESS_MON_MAX	4
+/* 0, or -1 when SESS_MON_MAX monitors are already registered. */
+int	sess_mgr_mon_add(struct sess_mgr *, const struct sess_mon *);
+void	sess_mgr_mon_del(struct sess_mgr *, const struct sess_mon *);
+
+/* The TCP endpoints of the session's connection (or the last one). */
+struct sess_ep {
+	struct addr	 local, remote;
+	uint16_t	 lport, rport;
+	bool		 as4;		/* negotiated 4-octet AS */
+	uint32_t	 remote_id;	/* from the peer's OPEN, host order */
+};
+void	sess_endpoints(const struct sess *, struct sess_ep *);
+/*
+ * The OPEN messages (header included) last sent to and received from the
+ * peer, for BMP Peer Up; *len 0 when none yet.
+ */
+void	sess_opens(const struct sess *, const uint8_t **sent, size_t *slen,
+	    const uint8_t **rcvd, size_t *rlen);
+
 /* --- read-only view for output ------------------------------------------ */
 
 struct sess_hist {

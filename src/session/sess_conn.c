@@ -123,6 +123,8 @@ sess_reap(struct ev_loop *l, struct ev_defer *d, void *arg)
 	}
 	while ((s = m->dead_sess) != NULL) {
 		m->dead_sess = s->next_dead;
+		free(s->open_out);
+		free(s->open_in);
 		free(s);
 	}
 	while ((ls = m->dead_listeners) != NULL) {
@@ -269,6 +271,7 @@ conn_sent(struct sess_conn *c, size_t before, int rc, enum bgp_msg_type type)
 	if (c->s != NULL) {
 		c->s->msg_out[type]++;
 		c->s->msg_out[0]++;
+		sess_mon_msg(c, true, c->out.p + before, c->out.len - before);
 	}
 	sess_conn_flush(c);
 	return 0;
@@ -358,6 +361,7 @@ sess_output(struct sess *s)
 			n = 0;
 		}
 		if (n > 0) {
+			sess_mon_msg(c, true, c->out.p + before, n);
 			msgs = sess_conn_count_msgs(c->out.p + before, n);
 			s->msg_out[BGP_UPDATE] += msgs;
 			s->msg_out[0] += msgs;
@@ -507,6 +511,7 @@ dispatch(struct sess_conn *c, uint8_t type, const uint8_t *body, size_t len)
 		s->msg_in[type]++;
 		s->msg_in[0]++;
 	}
+	sess_mon_msg(c, false, body - BGP_HDR_LEN, len + BGP_HDR_LEN);
 	if (c == s->alt) {
 		alt_dispatch(s, c, type, body, len);
 		return;

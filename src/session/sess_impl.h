@@ -106,6 +106,10 @@ struct sess {
 	size_t			 hist_head, nhist;
 	struct sess_hist	 hist_lin[SESS_HISTORY];
 	struct sess		*next_dead;
+	/* for monitors: last connection's endpoints, last OPENs (malloc) */
+	struct sess_ep		 ep;
+	uint8_t			*open_out, *open_in;
+	size_t			 open_out_len, open_in_len;
 };
 
 struct sess_listener {
@@ -131,6 +135,8 @@ struct sess_mgr {
 	struct ev_defer		 reaper;
 	unsigned		 nlinger;
 	uint64_t		 nrefused;	/* accepts from no neighbour */
+	struct sess_mon		 mon[SESS_MON_MAX];
+	unsigned		 nmon;
 };
 
 /* Initial idle hold (backoff start): short, for fast recovery. */
@@ -182,6 +188,11 @@ void	sess_sock_md5_sync(struct sess_mgr *, const struct addr *, const char *pw);
 void	sess_sock_local_v6(const struct addr *v4, struct addr *out);
 int	sess_sock_listener_md5(struct sess_listener *, const struct addr *,
 	    const char *pw);
+
+/* sess_mgr.c: tell the monitors */
+void	sess_mon_msg(struct sess_conn *, bool sent, const uint8_t *msg,
+	    size_t len);
+void	sess_mon_state(struct sess *, enum sess_state from, enum sess_state to);
 
 /* sess_bfd.c */
 void	sess_bfd_sync(struct sess *);
