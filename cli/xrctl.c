@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "xrctl.h"
 #include "ctl/ctl.h"
@@ -14,6 +16,24 @@
 #define EX_ERR		1
 #define EX_USAGE	64
 #define EX_UNAVAILABLE	69
+
+/* The daemon renames a dump into place once written: wait for it. */
+static int
+dump_wait(const char *path)
+{
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	struct stat st;
+	char tmp[sizeof(((struct ctl_req *)0)->path) + 8];
+	int i;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	for (i = 0; i < 1200; i++) {
+		if (stat(tmp, &st) == -1 && stat(path, &st) == 0)
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
 
 static const char help_text[] =
 "NAME\n"
@@ -61,16 +81,17 @@ static const char help_text[] =
 "                [--pre-policy [neighbor] | --filtered [neighbor] |\n"
 "                 --advertised neighbor] [--limit n] [--after prefix]\n"
 "             Routes of a routing context (it may be omitted when there is\n"
-"             only one): the Loc-RIB by default, a neighbour's routes as\n"
-"             received before import policy (--pre-policy), only those the\n"
-"             import policy refused (--filtered), or what is sent to it\n"
-"             (--advertised). A prefix selects that prefix exactly; an\n"
-"             address selects the longest match. Columns: Network, NextHop,\n"
-"             LocPrf, Weight, Path (the AS path, ending in the origin code:\n"
-"             i IGP, e EGP, ? incomplete). At most n prefixes, in address\n"
-"             order (default 10000, 0 for all), fetched in pages of 10000\n"
-"             so the daemon is never held up; --after gives one page, the\n"
-"             prefixes after the given one (a reply's \"next\").\n"
+"             only one; an edge's are serviceKey/PeeringType): the Loc-RIB\n"
+"             by default, a neighbour's routes as received before import\n"
+"             policy (--pre-policy), only those the import policy refused\n"
+"             (--filtered), or what is sent to it (--advertised). A prefix\n"
+"             selects that prefix exactly; an address selects the longest\n"
+"             match. Columns: Network, NextHop, LocPrf, Weight, Path (the AS\n"
+"             path, ending in the origin code: i IGP, e EGP, ? incomplete).\n"
+"             At most n prefixes, in address order (default 10000, 0 for\n"
+"             all), fetched in pages of 10000 so the daemon is never held\n"
+"             up; --after gives one page, the prefixes after the given one\n"
+"             (a reply's \"next\").\n"
 "\n"
 "     show neighbor [address]\n"
 "             Details of every neighbour, or of one: state and why it last\n"
@@ -89,6 +110,13 @@ static const char help_text[] =
 "             it asks the peer to resend its routes (ROUTE-REFRESH) and\n"
 "             sends ours again. The address may match one neighbour in\n"
 "             several contexts: all are affected.\n"
+"\n"
+"     dump mrt table file [--context name]\n"
+"             Dump the Loc-RIB (every context, or one) to file in MRT\n"
+"             format (RFC 6396 TABLE_DUMP_V2), for bgpdump -m file. The\n"
+"             daemon writes file.tmp and renames it when complete, so file\n"
+"             must be an absolute path it can write; xrctl prints the\n"
+"             counts and waits up to 60 s for the file.\n"
 "\n"
 "     reload  Re-read the daemon's configuration file. Unchanged neighbours\n"
 "             keep their sessions; an invalid file changes nothing and its\n"
@@ -294,5 +322,10 @@ main(int argc, char **argv)
 	}
 	rc = print_reply(reply, json);
 	json_decref(reply);
+	if (rc == 0 && req.op == CTL_OP_DUMP_MRT && dump_wait(req.path) == -1) {
+		fprintf(stderr, "xrctl: %s did not appear within 60 s (see the "
+		    "daemon's log)\n", req.path);
+		return EX_ERR;
+	}
 	return rc;
 }

@@ -29,6 +29,7 @@
 #define CTL_DEFAULT_SOCKET	"/run/xrouted.sock"
 
 struct sess_mgr;
+struct mrt;
 
 /* --- commands ------------------------------------------------------------ */
 
@@ -40,6 +41,7 @@ enum ctl_op {
 	CTL_OP_NBR_DOWN,	/* neighbor ADDR down [REASON] */
 	CTL_OP_NBR_CLEAR,	/* neighbor ADDR clear [soft] [REASON] */
 	CTL_OP_RELOAD,		/* reload */
+	CTL_OP_DUMP_MRT,	/* dump mrt table FILE [--context C] */
 };
 
 struct ctl_req {
@@ -57,6 +59,7 @@ struct ctl_req {
 	uint32_t	 limit;			/* show route: prefixes, 0 = all */
 	bool		 has_after;		/* --after PREFIX: resume */
 	struct prefix	 after;
+	char		 path[1024];		/* dump: absolute file name */
 };
 
 /*
@@ -76,7 +79,8 @@ struct ctl_req {
  */
 int		 ctl_cmd_parse(int argc, char *const *argv, struct ctl_req *,
 		    char *err, size_t errlen);
-/* Is argv[0] a command of the control socket (show, neighbor, reload)? */
+/* Is argv[0] a command of the control socket (show, neighbor, reload,
+ * dump)? */
 bool		 ctl_cmd_is_ours(const char *word);
 /* Reply "kind" for an operation ("bgp-summary", "route", ...). */
 const char	*ctl_op_kind(enum ctl_op);
@@ -90,6 +94,7 @@ struct ctl_env {
 	struct sess_mgr	*sm;
 	uint32_t	 router_id;
 	uint32_t	 local_as;
+	struct mrt	*mrt;			/* NULL: no MRT dumps */
 	/* Re-read the configuration; 0, or -1 with a message. */
 	int		(*reload)(void *arg, char *err, size_t errlen);
 	void		*arg;

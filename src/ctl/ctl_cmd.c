@@ -4,6 +4,7 @@
  * parser, so both accept exactly the same language, including bgpctl-style
  * unique prefixes of keywords ("xrctl s b s").
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 #include "ctl/ctl.h"
 
 static const char *const top_kw[] = { "show", "neighbor", "neighbour",
-	"reload", NULL };
+	"reload", "dump", NULL };
 static const char *const show_kw[] = { "bgp", "summary", "route",
 	"neighbor", "neighbour", NULL };
 static const char *const bgp_kw[] = { "summary", NULL };
@@ -87,6 +88,7 @@ ctl_op_kind(enum ctl_op op)
 	case CTL_OP_NBR_DOWN:
 	case CTL_OP_NBR_CLEAR:	return "neighbor-action";
 	case CTL_OP_RELOAD:	return "reload";
+	case CTL_OP_DUMP_MRT:	return "mrt-dump";
 	}
 	return "unknown";
 }
@@ -182,6 +184,22 @@ parse_route_opt(int argc, char *const *argv, int *i, struct ctl_req *r,
 	return 0;
 }
 
+/* ADDRESS/... is meant as a prefix; anything else with a slash is a
+ * context name (the reconciler's are "<serviceKey>/<peering type>"). */
+static bool
+looks_prefix(const char *w)
+{
+	char a[INET6_ADDRSTRLEN];
+	struct addr x;
+	size_t n = strcspn(w, "/");
+
+	if (n >= sizeof(a))
+		return false;
+	memcpy(a, w, n);
+	a[n] = '\0';
+	return addr_parse(a, &x) == 0;
+}
+
 static int
 parse_route(int argc, char *const *argv, int i, struct ctl_req *r, char *err,
     size_t errlen)
@@ -195,7 +213,7 @@ parse_route(int argc, char *const *argv, int i, struct ctl_req *r, char *err,
 		if (w[0] == '-') {
 			if (parse_route_opt(argc, argv, &i, r, err, errlen))
 				return -1;
-		} else if (strchr(w, '/') != NULL) {
+		} else if (strchr(w, '/') != NULL && looks_prefix(w)) {
 			if (r->has_prefix ||
 			    prefix_parse(w, &r->prefix, false) == -1) {
 				snprintf(err, errlen, "%s is not a prefix "
@@ -309,6 +327,43 @@ parse_neighbor(int argc, char *const *argv, struct ctl_req *r, char *err,
 	return join_reason(argc, argv, i, r, err, errlen);
 }
 
+/* dump mrt table FILE [--context NAME] */
+static int
+parse_dump(int argc, char *const *argv, struct ctl_req *r, char *err,
+    size_t errlen)
+{
+	static const char *const dump_kw[] = { "mrt", NULL };
+	static const char *const mrt_kw[] = { "table", NULL };
+	int i;
+
+	if (argc < 4) {
+		snprintf(err, errlen, "usage: dump mrt table FILE "
+		    "[--context NAME]");
+		return -1;
+	}
+	if (kw_match(argv[1], dump_kw, "dump", err, errlen) < 0 ||
+	    kw_match(argv[2], mrt_kw, "dump mrt", err, errlen) < 0)
+		return -1;
+	if (argv[3][0] != '/' || strlen(argv[3]) >= sizeof(r->path)) {
+		snprintf(err, errlen, "FILE %s must be an absolute path of "
+		    "at most %zu bytes (the daemon writes it)", argv[3],
+		    sizeof(r->path) - 1);
+		return -1;
+	}
+	snprintf(r->path, sizeof(r->path), "%s", argv[3]);
+	for (i = 4; i < argc; i++) {
+		if (strcmp(argv[i], "--context") != 0 || i + 1 >= argc ||
+		    strlen(argv[i + 1]) >= sizeof(r->ctx)) {
+			snprintf(err, errlen, "unexpected '%s' (dump mrt table "
+			    "FILE [--context NAME])", argv[i]);
+			return -1;
+		}
+		snprintf(r->ctx, sizeof(r->ctx), "%s", argv[++i]);
+	}
+	r->op = CTL_OP_DUMP_MRT;
+	return 0;
+}
+
 int
 ctl_cmd_parse(int argc, char *const *argv, struct ctl_req *r, char *err,
     size_t errlen)
@@ -319,7 +374,8 @@ ctl_cmd_parse(int argc, char *const *argv, struct ctl_req *r, char *err,
 	r->table = RIB_LOC;
 	r->limit = CTL_ROUTE_LIMIT;
 	if (argc < 1) {
-		snprintf(err, errlen, "no command (show, neighbor, reload)");
+		snprintf(err, errlen, "no command (show, neighbor, reload, "
+		    "dump)");
 		return -1;
 	}
 	if ((k = kw_match(argv[0], top_kw, NULL, err, errlen)) < 0)
@@ -335,6 +391,8 @@ ctl_cmd_parse(int argc, char *const *argv, struct ctl_req *r, char *err,
 		r->op = CTL_OP_RELOAD;
 		return 0;
 	}
+	if (k == 4)
+		return parse_dump(argc, argv, r, err, errlen);
 	return parse_neighbor(argc, argv, r, err, errlen);
 }
 

@@ -54,6 +54,8 @@ int	conf_er_nb_check(struct conf_parser *, struct conf_neighbor *,
  * convention. */
 int	conf_er_ctx_stmt(struct conf_parser *, struct conf_ctx *,
 	    const struct conf_tok *kw);
+/* conf_mon.c: mrt and bmp statements; same return convention. */
+int	conf_mon_stmt(struct conf_parser *, const struct conf_tok *kw);
 /* Parse "ASN:VALUE" or a well-known name; -1 if neither. */
 int	conf_community_value(const char *, uint32_t *);
 

@@ -11,9 +11,11 @@
 #include <string.h>
 
 #include "bfd/bfd.h"
+#include "bmp/bmp.h"
 #include "daemon/xrd.h"
 #include "fib/fib.h"
 #include "lib/log.h"
+#include "mrt/mrt.h"
 
 void
 xrd_sess_conf(const struct xr_conf *conf, const struct conf_ctx *c,
@@ -359,6 +361,28 @@ listens_equal(const struct xr_conf *a, const struct xr_conf *b)
 	return true;
 }
 
+/* MRT dumps and BMP collectors as the configuration says. */
+static int
+mon_apply(struct xrd *x, const struct xr_conf *c, char *err, size_t errlen)
+{
+	if (x->mrt == NULL &&
+	    (x->mrt = mrt_new(x->loop, x->rib, x->sm)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (x->bmp == NULL &&
+	    (x->bmp = bmp_new(x->loop, x->rib, x->sm)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	mrt_set_ids(x->mrt, c->router_id, c->as);
+	bmp_set_ids(x->bmp, c->router_id, NULL);
+	x->env.mrt = x->mrt;
+	if (mrt_set_conf(x->mrt, c->mrts, c->nmrts, err, errlen) == -1)
+		return -1;
+	return bmp_set_conf(x->bmp, c->bmps, c->nbmps, err, errlen);
+}
+
 static int
 ctl_reload_cb(void *arg, char *err, size_t errlen)
 {
@@ -393,11 +417,13 @@ xrd_start(struct xrd *x, struct xr_conf *conf, char *err, size_t errlen)
 	if ((x->ctl = ctl_server_new(x->loop, x->ctl_path, &x->env, err,
 	    errlen)) == NULL)
 		return -1;
+	if (xrd_mx_apply(x, NULL, conf, err, errlen) == -1)
+		return -1;
 	x->conf = conf;
 	apply_new(x, NULL, conf);
 	fib_bind(x, conf);
 	rules_sync(x, NULL, conf);
-	return 0;
+	return mon_apply(x, conf, err, errlen);
 }
 
 int
@@ -425,12 +451,17 @@ xrd_apply(struct xrd *x, struct xr_conf *nw, char *err, size_t errlen)
 	x->env.local_as = nw->as;
 	if (fib_start(x, nw, err, errlen) == -1)
 		return -1;
+	if (xrd_mx_apply(x, old, nw, lerr, sizeof(lerr)) == -1)
+		log_err("%s (the metrics endpoint is closed)", lerr);
 	x->conf = nw;
 	remove_old(x, old, nw);
 	apply_new(x, old, nw);
 	fib_bind(x, nw);
 	rules_sync(x, old, nw);
 	conf_free(old);
+	/* 'nw' is ours now: a failure here is logged, not returned. */
+	if (mon_apply(x, nw, lerr, sizeof(lerr)) == -1)
+		log_err("monitoring: %s", lerr);
 	return 0;
 }
 
@@ -458,6 +489,13 @@ xrd_stop(struct xrd *x, const char *msg)
 {
 	if (x->sm != NULL)
 		sess_mgr_shutdown(x->sm, msg, 2000);
+	xrd_mx_stop(x);
+	/* After the shutdown: the last messages are in the dumps. */
+	bmp_free(x->bmp);
+	x->bmp = NULL;
+	mrt_free(x->mrt);
+	x->mrt = NULL;
+	x->env.mrt = NULL;
 	ctl_server_free(x->ctl);
 	x->ctl = NULL;
 	sess_mgr_free(x->sm);

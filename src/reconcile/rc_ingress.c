@@ -1,9 +1,9 @@
 /*
- * Which packets use a reconciled context's kernel table: those arriving on
- * the peering's interface (the customer's side, --interface-map VLAN=IF)
- * and those arriving from the gateway (--gateway-interface), one "iif IF
- * lookup TABLE" rule each (xrd installs them at priority 1000). Without
- * them the context's table holds the right routes and nothing uses it.
+ * Packets arriving from the gateway (--gateway-interface) use the kernel
+ * table of the circuit's context: an "iif IF lookup TABLE" rule (xrd
+ * installs it at priority 1000), next to the customer side's rule
+ * (rc_ingress_assign in rc_table.c). Without it the VNet's packets to
+ * on-premises find no route on the edge.
  *
  * In a real deployment every peering and every gateway connection has its
  * own VLAN sub-interface, so an interface names one context. On a kernel
@@ -47,19 +47,11 @@ has_gateway(const struct conf_ctx *c)
 }
 
 void
-rc_ingress_assign(struct rc_desired *d, const struct rc_opts *o)
+rc_gw_ingress_assign(struct rc_desired *d, const struct rc_opts *o)
 {
 	struct conf_ctx *c, *gw_ctx = NULL;
-	const char *ifn;
-	size_t i, j;
+	size_t j;
 
-	for (i = 0; i < d->npeers; i++) {
-		if ((ifn = rc_ifname_of(o, d->peers[i].vlan)) == NULL)
-			continue;
-		for (j = 0; j < d->conf->nctxs; j++)
-			if (strcmp(d->conf->ctxs[j].name, d->peers[i].ctx) == 0)
-				ingress_add(&d->conf->ctxs[j], ifn);
-	}
 	if (o->gw_ifname[0] == '\0')
 		return;
 	for (j = 0; j < d->conf->nctxs; j++) {

@@ -42,6 +42,7 @@ view_attrs(struct rib_route_view *v, const struct rib_tab *t,
 	v->ext_len = a->ext_len;
 	v->large = a->large;
 	v->large_len = a->large_len;
+	v->attrs = a;
 }
 
 static void
