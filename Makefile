@@ -31,7 +31,7 @@ ALLCFLAGS = -std=gnu11 -D_GNU_SOURCE -Isrc $(WARN) $(SANFLAGS) $(CFLAGS) -MMD -M
 LDFLAGS  += $(SANFLAGS)
 
 # Lower modules last so static linking resolves upward references.
-MODULES  := daemon reconcile api ctl er store bfd fib policy mrt bmp session rib wire lib
+MODULES  := daemon reconcile api metrics ctl er store bfd fib policy mrt bmp session rib wire lib
 LIBS     := $(foreach m,$(MODULES),$(if $(wildcard src/$(m)/*.c),$(BUILD)/libxr_$(m).a))
 LINKLIBS := -Wl,--start-group $(LIBS) -Wl,--end-group $(PKGLIBS)
 

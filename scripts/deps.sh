@@ -16,6 +16,9 @@ PKGS=(
   pmacct
   # systemd-analyze checks the units of contrib/systemd
   systemd
+  # metrics: the Prometheus text parser (tests/integ/metrics.sh); the
+  # prometheus package (promtool) installs 96 MB, too heavy for a check
+  python3-prometheus-client
 )
 
 missing=()

@@ -492,6 +492,31 @@ parse_listen(struct conf_parser *P, int line)
 	return 0;
 }
 
+/* metrics listen ADDR [port N]: the Prometheus endpoint (docs/metrics.md) */
+static int
+parse_metrics(struct conf_parser *P, int line)
+{
+	const struct conf_tok *t = conf_lex_next(P->lx);
+
+	if (t->type != CTOK_WORD || strcmp(t->s, "listen") != 0)
+		return conf_perr(P, t->line, "metrics takes 'listen ADDR [port "
+		    "N]', not '%s'", t->s);
+	if (P->conf->has_metrics)
+		return conf_perr(P, line, "metrics listen is given twice");
+	P->conf->metrics.port = CONF_METRICS_PORT;
+	if (conf_get_addr(P, "metrics listen", &P->conf->metrics.addr) == -1)
+		return -1;
+	t = conf_lex_peek(P->lx);
+	if (t->type == CTOK_WORD && strcmp(t->s, "port") == 0) {
+		conf_lex_next(P->lx);
+		if (conf_get_u16(P, "port", 0, 65535,
+		    &P->conf->metrics.port) == -1)
+			return -1;
+	}
+	P->conf->has_metrics = true;
+	return 0;
+}
+
 static int	parse_include(struct conf_parser *, int);
 
 /* Neighbours and routes outside a context go to context "default". */
@@ -522,6 +547,8 @@ top_stmt(struct conf_parser *P, const struct conf_tok *t)
 	if (strcmp(kw->s, "control") == 0)
 		return conf_get_string(P, "control", P->conf->control,
 		    sizeof(P->conf->control), false);
+	if (strcmp(kw->s, "metrics") == 0)
+		return parse_metrics(P, line);
 	if (strcmp(kw->s, "context") == 0)
 		return parse_context(P, line);
 	if (strcmp(kw->s, "include") == 0)
@@ -533,7 +560,7 @@ top_stmt(struct conf_parser *P, const struct conf_tok *t)
 		return ctx_stmt(P, c, kw);
 	}
 	return conf_perr(P, line, "unknown keyword '%s' (router-id, as, listen, "
-	    "control, context, include, mrt, bmp)", kw->s);
+	    "control, metrics, context, include, mrt, bmp)", kw->s);
 }
 
 static int

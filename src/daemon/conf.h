@@ -93,6 +93,8 @@ struct conf_ctx {
 	int			 line;
 };
 
+#define CONF_METRICS_PORT	9179	/* metrics listen ADDR: default port */
+
 struct conf_listen {
 	struct addr	 addr;
 	uint16_t	 port;
@@ -104,6 +106,8 @@ struct xr_conf {
 	char			 control[CONF_PATH_MAX];
 	struct conf_listen	*listens;	/* none given: 0.0.0.0, :: */
 	size_t			 nlistens;
+	bool			 has_metrics;	/* metrics listen ... */
+	struct conf_listen	 metrics;
 	struct conf_ctx		*ctxs;
 	size_t			 nctxs;
 	struct mrt_conf		*mrts;		/* MRT dumps (RFC 6396) */

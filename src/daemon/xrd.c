@@ -417,6 +417,8 @@ xrd_start(struct xrd *x, struct xr_conf *conf, char *err, size_t errlen)
 	if ((x->ctl = ctl_server_new(x->loop, x->ctl_path, &x->env, err,
 	    errlen)) == NULL)
 		return -1;
+	if (xrd_mx_apply(x, NULL, conf, err, errlen) == -1)
+		return -1;
 	x->conf = conf;
 	apply_new(x, NULL, conf);
 	fib_bind(x, conf);
@@ -449,6 +451,8 @@ xrd_apply(struct xrd *x, struct xr_conf *nw, char *err, size_t errlen)
 	x->env.local_as = nw->as;
 	if (fib_start(x, nw, err, errlen) == -1)
 		return -1;
+	if (xrd_mx_apply(x, old, nw, lerr, sizeof(lerr)) == -1)
+		log_err("%s (the metrics endpoint is closed)", lerr);
 	x->conf = nw;
 	remove_old(x, old, nw);
 	apply_new(x, old, nw);
@@ -485,6 +489,7 @@ xrd_stop(struct xrd *x, const char *msg)
 {
 	if (x->sm != NULL)
 		sess_mgr_shutdown(x->sm, msg, 2000);
+	xrd_mx_stop(x);
 	/* After the shutdown: the last messages are in the dumps. */
 	bmp_free(x->bmp);
 	x->bmp = NULL;

@@ -190,6 +190,10 @@ void	rib_peer_reexport(struct rib_peer *);
 size_t	rib_peer_pull(struct rib_peer *, struct wbuf *w, size_t budget);
 bool	rib_peer_pending(const struct rib_peer *);
 void	rib_peer_stats(const struct rib_peer *, struct rib_peer_stats *);
+/* Filtered paths in the peer's Adj-RIB-In by reason: cb once per reason
+ * with a non-zero count. */
+void	rib_peer_filtered(const struct rib_peer *,
+	    void (*cb)(void *arg, const char *reason, uint32_t n), void *arg);
 
 /* --- locally originated routes ------------------------------------------- */
 

@@ -29,6 +29,10 @@
 #define SESS_PASSWORD_MAX	80	/* TCP_MD5SIG_MAXKEYLEN */
 #define SESS_SHUTDOWN_MAX	255	/* RFC 8203 / RFC 9003 */
 #define SESS_HISTORY		32
+/* NOTIFICATIONs counted by code (0-7, RFC 4271 4.5 and RFC 7313) and
+ * subcode (0-15); others count only in the message totals. */
+#define SESS_NOTIF_CODES	8
+#define SESS_NOTIF_SUBCODES	16
 
 /* RFC 4271 section 8.2.2 states. */
 enum sess_state {
@@ -246,6 +250,15 @@ struct sess_hist {
 	enum sess_state		 from, to;
 	enum sess_event		 event;
 	char			 reason[96];
+	/* The NOTIFICATION sent or received in this step, if any. */
+	bool			 notif;
+	bool			 notif_sent;	/* false: received */
+	uint8_t			 code, subcode;
+	char			 text[96];	/* RFC 8203 text, cut */
+	/* A retry loop repeats the same few changes: they are counted on
+	 * the entry instead of pushing older ones out of the ring. */
+	uint32_t		 count;		/* times seen, >= 1 */
+	int64_t			 last_ms;	/* the last of them */
 };
 
 struct sess_err_rec {
@@ -265,6 +278,8 @@ struct sess_info {
 	bool		 ever_up;
 	uint64_t	 uptime_ms;		/* 0 unless Established */
 	uint32_t	 flaps;
+	uint32_t	 established;		/* times Established */
+	uint32_t	 maxpfx_events;		/* prefix-limit tear-downs */
 	uint32_t	 remote_id;
 	struct addr	 local_addr;
 	uint16_t	 local_port, remote_port;
@@ -278,6 +293,9 @@ struct sess_info {
 	uint64_t	 msg_in[6], msg_out[6];	/* by type, [0] = total */
 	uint32_t	 inq, outq;		/* messages buffered */
 	struct sess_err_rec last_sent, last_rcvd;
+	/* NOTIFICATIONs by [code][subcode] */
+	uint32_t	 notif_out[SESS_NOTIF_CODES][SESS_NOTIF_SUBCODES];
+	uint32_t	 notif_in[SESS_NOTIF_CODES][SESS_NOTIF_SUBCODES];
 	char		 last_reason[96];	/* why the session last went down */
 	const struct sess_hist *hist;		/* oldest first */
 	size_t		 nhist;

@@ -317,8 +317,12 @@ sess_conn_send_notification(struct sess_conn *c, const struct bgp_err *err)
 
 	conn_trim_unsent(c);
 	before = c->out.len;
-	return conn_sent(c, before, bgp_notification_encode(&c->out, err),
-	    BGP_NOTIFICATION);
+	if (conn_sent(c, before, bgp_notification_encode(&c->out, err),
+	    BGP_NOTIFICATION) == -1)
+		return -1;
+	if (c->s != NULL)
+		sess_notif_count(c->s->notif_out, err->code, err->subcode);
+	return 0;
 }
 
 int
@@ -328,8 +332,12 @@ sess_conn_send_shutdown(struct sess_conn *c, uint8_t subcode, const char *msg)
 
 	conn_trim_unsent(c);
 	before = c->out.len;
-	return conn_sent(c, before, bgp_shutdown_encode(&c->out, subcode,
-	    msg ? msg : ""), BGP_NOTIFICATION);
+	if (conn_sent(c, before, bgp_shutdown_encode(&c->out, subcode,
+	    msg ? msg : ""), BGP_NOTIFICATION) == -1)
+		return -1;
+	if (c->s != NULL)
+		sess_notif_count(c->s->notif_out, BGP_ERR_CEASE, subcode);
+	return 0;
 }
 
 int
@@ -390,6 +398,7 @@ notif_received(struct sess *s, struct sess_conn *c, const uint8_t *body,
 	memset(&n, 0, sizeof(n));
 	if (bgp_notification_decode(body, len, &n) == -1)
 		n.code = n.subcode = 0;
+	sess_notif_count(s->notif_in, n.code, n.subcode);
 	log_remote("neighbor %s (%s): received NOTIFICATION %u/%u (%s, %s)%s%s%s",
 	    addr_ntop(&s->conf.remote, a, sizeof(a)), s->conf.ctx, n.code,
 	    n.subcode, bgp_err_code_name(n.code),
@@ -407,6 +416,8 @@ notif_received(struct sess *s, struct sess_conn *c, const uint8_t *body,
 	snprintf(s->last_rcvd.text, sizeof(s->last_rcvd.text), "%s",
 	    n.shutdown_msg);
 	s->last_rcvd.wall_ms = wall_sec() * 1000;
+	s->step_notif = s->last_rcvd;
+	s->step_notif_sent = false;
 	if (n.code == BGP_ERR_CEASE && n.subcode == BGP_CEASE_COLLISION &&
 	    s->alt != NULL) {
 		/* The peer kept the other connection. */

@@ -99,8 +99,14 @@ struct sess {
 	uint64_t		 est_at, change_at;	/* monotonic us */
 	bool			 ever_up;
 	uint32_t		 flaps;
+	uint32_t		 established, maxpfx_events;
 	uint64_t		 msg_in[6], msg_out[6];
 	struct sess_err_rec	 last_sent, last_rcvd;
+	uint32_t		 notif_out[SESS_NOTIF_CODES][SESS_NOTIF_SUBCODES];
+	uint32_t		 notif_in[SESS_NOTIF_CODES][SESS_NOTIF_SUBCODES];
+	/* the NOTIFICATION of the current FSM step, for its history entry */
+	struct sess_err_rec	 step_notif;
+	bool			 step_notif_sent;
 	char			 last_reason[96];
 	struct sess_hist	 hist[SESS_HISTORY];
 	size_t			 hist_head, nhist;
@@ -144,6 +150,15 @@ static inline uint32_t
 sess_idle_hold_initial(const struct sess_conf *c)
 {
 	return c->connect_retry < 5 ? c->connect_retry : 5;
+}
+
+/* Count a NOTIFICATION in a [code][subcode] table (out of range: not). */
+static inline void
+sess_notif_count(uint32_t t[SESS_NOTIF_CODES][SESS_NOTIF_SUBCODES],
+    uint8_t code, uint8_t subcode)
+{
+	if (code < SESS_NOTIF_CODES && subcode < SESS_NOTIF_SUBCODES)
+		t[code][subcode]++;
 }
 
 /* sess_fsm.c */

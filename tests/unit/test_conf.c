@@ -185,7 +185,7 @@ static const struct bad_case bad_cases[] = {
 	  "t.conf:6: unknown keyword 'colour' in neighbor block" },
 	{ HDR "frobnicate 1\n",
 	  "t.conf:3: unknown keyword 'frobnicate' (router-id, as, listen, "
-	  "control, context, include, mrt, bmp)" },
+	  "control, metrics, context, include, mrt, bmp)" },
 	{ HDR "context c1 {\n bogus\n}\n",
 	  "t.conf:4: unknown keyword 'bogus' in context \"c1\" (local-as, "
 	  "route, neighbor, kernel-table)" },
