@@ -154,6 +154,9 @@ int	rc_msft_fill(struct store *, json_t *circ, json_t *peering,
 #define RC_TABLE_SPAN		1000000		/* ids 1000 .. 1000999 */
 uint32_t	rc_table_of(const char *ctx);
 void		rc_tables_assign(struct rc_desired *);
+/* The mapped interface of a peering's VLAN becomes its context's ingress
+ * (ip rule iif IF lookup TABLE) unless another peering maps there too. */
+void		rc_ingress_assign(struct rc_desired *, const struct rc_opts *);
 
 /* The local address on the mapped interface (netlink; idempotent), and
  * its removal when the peering goes (absent already: 0). */

@@ -226,7 +226,7 @@ test_build_ipv6_tables(void)
 {
 	struct store *s = NULL;
 	struct rc_opts o = { .path = RC_SECONDARY, .location = "Silicon Valley",
-	    .router_id = 1 };
+	    .router_id = 1, .ifmap = { { 207, "p207" } }, .nifmap = 1 };
 	struct rc_desired d;
 	const struct conf_neighbor *n;
 	struct conf_ctx two[2];
@@ -261,9 +261,12 @@ test_build_ipv6_tables(void)
 		    "000000000007/AzurePrivatePeering") != 0) {
 			T_CHECK(!d.peers[i].has_v6);
 			T_EQ(d.conf->ctxs[i].nneighbors, 1);
+			T_EQ(d.conf->ctxs[i].ningress, 0);	/* not mapped */
 			continue;
 		}
 		T_EQ(d.peers[i].table, 691813);	/* the documented rule */
+		T_EQ(d.conf->ctxs[i].ningress, 1);	/* iif p207 -> table */
+		T_STREQ(d.conf->ctxs[i].ingress[0], "p207");
 		T_CHECK(d.peers[i].has_v6);
 		T_EQ(d.peers[i].plen6, 126);
 		T_STREQ(addr_ntop(&d.peers[i].local6, a, sizeof(a)),
