@@ -29,7 +29,7 @@ ns_link xr-rcms-e1 p400 "" xr-rcms-c1 msee "203.0.113.1/30"
 
 SKEY=$($API circuit c1) && [ -n "$SKEY" ] &&
   ok "circuit created and provisioned" || not_ok "circuit c1"
-# the edge serves one context here, so xrctl needs no context name
+CTX="$SKEY/MicrosoftPeering"    # xrctl takes the context name with its slash
 check_eq "Microsoft peering created; private peerASN: prefixes need validation" \
   ValidationNeeded "$($API msft c1 400 203.0.113.0/30 203.0.113.4/30 "$KEY" $PFX)"
 start_edge xr-rcms-e1 e1 primary 10.255.0.1 400=p400
@@ -82,11 +82,11 @@ wait_until 15 pget_is "d['properties']['primaryStatus']['state']" Established &&
 
 # ---- receive side ----------------------------------------------------------------
 filtered() {  # reasons the edge gives for the CE's filtered prefixes
-  "$XR_BUILD/xrctl" -s "$D/e1.sock" -j show route --filtered 203.0.113.1 |
+  "$XR_BUILD/xrctl" -s "$D/e1.sock" -j show route "$CTX" --filtered 203.0.113.1 |
     json_get "' | '.join(sorted('%s %s' % (r['network'], r['reason']) for r in d['routes']))"
 }
 loc() {  # the Loc-RIB prefixes learnt from the CE
-  "$XR_BUILD/xrctl" -s "$D/e1.sock" -j show route |
+  "$XR_BUILD/xrctl" -s "$D/e1.sock" -j show route "$CTX" |
     json_get "' '.join(sorted(r['network'] for r in d['routes'] if not r['local']))"
 }
 loc_is() { [ "$(loc)" = "$1" ]; }
@@ -97,7 +97,7 @@ check_eq "edge: filtered prefixes with their reasons" \
   "10.9.0.0/24 private address space (RFC 1918) | 45.67.100.0/24 not in advertisedPublicPrefixes" \
   "$(filtered)"
 rpath() {  # path|from of 45.67.89.0/24 in a table of the edge
-  "$XR_BUILD/xrctl" -s "$D/e1.sock" -j show route 45.67.89.0/24 "$@" |
+  "$XR_BUILD/xrctl" -s "$D/e1.sock" -j show route "$CTX" 45.67.89.0/24 "$@" |
     json_get "d['routes'][0]['path'] + '|' + d['routes'][0]['from']"
 }
 check_eq "as received: the CE's private ASN in the path" "65010|203.0.113.1" \
