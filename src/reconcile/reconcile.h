@@ -168,6 +168,14 @@ int	rc_addr_ensure(const char *ifname, const struct addr *, uint8_t plen,
 int	rc_addr_del(const char *ifname, const struct addr *, uint8_t plen,
 	    char *err, size_t errlen);
 
+/* Status hints (rc_hint.c): the kernel's TCP-MD5 drop counters of this
+ * namespace (-1: unreadable), and why a session may not be up (NULL when
+ * it is, or is down on purpose). */
+struct sess_info;
+#define RC_MD5_WINDOW_MS	30000	/* failures this recent count */
+int64_t		 rc_md5_failures(void);
+const char	*rc_hint(const struct sess_info *, bool md5_failing);
+
 /* The running reconciler (rc_run.c). */
 struct rc;
 struct xrd;
