@@ -157,6 +157,9 @@ void		rc_tables_assign(struct rc_desired *);
 /* The mapped interface of a peering's VLAN becomes its context's ingress
  * (ip rule iif IF lookup TABLE) unless another peering maps there too. */
 void		rc_ingress_assign(struct rc_desired *, const struct rc_opts *);
+/* --gateway-interface becomes the ingress of the context that has the
+ * gateway's neighbours (rc_ingress.c). */
+void		rc_gw_ingress_assign(struct rc_desired *, const struct rc_opts *);
 
 /* The local address on the mapped interface (netlink; idempotent), and
  * its removal when the peering goes (absent already: 0). */
