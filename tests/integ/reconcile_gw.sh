@@ -106,7 +106,7 @@ for c in c1 c2; do
   wait_until 30 ce_route $c 10.10.0.0/16 && wait_until 10 ce_route $c 10.11.0.0/16 &&
     ok "$c learns the hub and spoke spaces, AS_PATH 12076, community $COMM" ||
     { not_ok "$c: VNet and spoke spaces with AS_PATH 12076 $COMM";
-      birdc -s "${SOCK[$c]}" show route all protocol msee | diag; }
+      diag "$(birdc -s "${SOCK[$c]}" show route all protocol msee)"; }
 done
 birdc -s "${SOCK[c1]}" show route protocol msee | grep -q "10.10.255.0/27" &&
   not_ok "a subnet was advertised" || ok "subnets are not advertised"
@@ -114,7 +114,7 @@ birdc -s "${SOCK[c1]}" show route protocol msee | grep -q "10.10.255.0/27" &&
 # ---- what the gateway learns ------------------------------------------------------
 wait_until 30 nhops_are "10.10.255.0 10.10.255.2" &&
   ok "gateway table 100: 10.2.20.0/25 via both edges (ECMP)" ||
-  { not_ok "gateway ECMP over both paths: '$(nhops)'"; ktable | diag; }
+  { not_ok "gateway ECMP over both paths: '$(nhops)'"; diag "$(ktable)"; }
 
 # ---- a new address space: no session reset ----------------------------------------
 S1=$(since c1) S2=$(since c2)
@@ -138,12 +138,12 @@ SOCK[c3]=$BIRD_SOCK
 wait_until 40 est c3 && ok "k2's primary CE Established" || not_ok "c3 session"
 wait_until 40 nhops_are "10.10.255.0 10.10.255.2 10.10.255.4" &&
   ok "equal weights: ECMP over both circuits (.0 .2 .4)" ||
-  { not_ok "ECMP across circuits: '$(nhops)'"; ktable | diag; }
+  { not_ok "ECMP across circuits: '$(nhops)'"; diag "$(ktable)"; }
 $API connection cn2 hubgw k2 100 && ok "cn2 routingWeight 100" ||
   not_ok "routingWeight update"
 wait_until 20 nhops_are "10.10.255.4" &&
   ok "the higher routingWeight wins: only k2's edge (.4)" ||
-  { not_ok "routingWeight preference: '$(nhops)'"; ktable | diag; }
+  { not_ok "routingWeight preference: '$(nhops)'"; diag "$(ktable)"; }
 est c1 && est c2 && check_eq "k1's CE sessions untouched" "$S1 $S2" \
   "$(since c1) $(since c2)" || not_ok "k1 sessions after the weight change"
 
