@@ -6,6 +6,7 @@
 #   make check           build, then run the whole test suite (tests/run)
 #   make fuzz            libFuzzer targets (clang) in build-fuzz/
 #   make fuzz-long       run each fuzz target for FUZZ_SECONDS (default 600)
+#   make fuzz-afl        the same fuzz targets for AFL++ in build-afl/
 
 .DEFAULT_GOAL := all
 CC       ?= gcc
@@ -30,7 +31,7 @@ ALLCFLAGS = -std=gnu11 -D_GNU_SOURCE -Isrc $(WARN) $(SANFLAGS) $(CFLAGS) -MMD -M
 LDFLAGS  += $(SANFLAGS)
 
 # Lower modules last so static linking resolves upward references.
-MODULES  := daemon reconcile api ctl er store bfd fib policy session rib wire lib
+MODULES  := daemon reconcile api metrics ctl er store bfd fib policy mrt bmp session rib wire lib
 LIBS     := $(foreach m,$(MODULES),$(if $(wildcard src/$(m)/*.c),$(BUILD)/libxr_$(m).a))
 LINKLIBS := -Wl,--start-group $(LIBS) -Wl,--end-group $(PKGLIBS)
 
@@ -77,18 +78,36 @@ $(BUILD)/%: $(BUILD)/obj/%.o $(LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(LINKLIBS)
 
-# libFuzzer: each tests/fuzz/fuzz_*.c links against the wire and lib
-# sources (and config/api parsers as they appear), compiled by clang.
+# libFuzzer: each tests/fuzz/fuzz_*.c links against every module's
+# sources, compiled once by clang into build-fuzz/obj (coverage
+# instrumentation without libFuzzer's main) and shared by all targets.
 FUZZ_CC   := clang
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 FUZZ_LIBSRC := $(foreach m,$(MODULES),$(filter-out src/$(m)/main.c,$(wildcard src/$(m)/*.c)))
-FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
-              -fno-sanitize-recover=undefined -DXR_FUZZ
+FUZZ_OBJ  := $(patsubst %.c,build-fuzz/obj/%.o,$(FUZZ_LIBSRC))
+FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Isrc -g -O1 \
+              -fno-sanitize-recover=undefined -DXR_FUZZ -MMD -MP
 fuzz: $(FUZZ_BIN)
-build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBSRC)
+build-fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIBSRC) $(PKGLIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJ) $(PKGLIBS)
+
+# AFL++: the same harnesses, compiled by afl-clang-fast; -fsanitize=fuzzer
+# there links AFL++'s libFuzzer-compatible driver (libAFLDriver), so each
+# binary runs under afl-fuzz (docs/fuzzing.md). The library is compiled
+# once into build-afl/obj and shared by every target.
+AFL_CC   ?= afl-clang-fast
+AFL_BIN  := $(patsubst tests/fuzz/%.c,build-afl/%,$(FUZZ_SRC))
+AFL_OBJ  := $(patsubst %.c,build-afl/obj/%.o,$(FUZZ_LIBSRC))
+fuzz-afl: $(AFL_BIN)
+build-afl/obj/%.o: %.c
+	@mkdir -p $(@D)
+	AFL_QUIET=1 $(AFL_CC) $(FUZZ_CFLAGS) -fsanitize=address,undefined -c -o $@ $<
+build-afl/fuzz_%: tests/fuzz/fuzz_%.c $(AFL_OBJ)
+	AFL_QUIET=1 $(AFL_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(AFL_OBJ) $(PKGLIBS)
 
 FUZZ_SECONDS ?= 600
 fuzz-long: fuzz
@@ -100,8 +119,8 @@ check: all
 	tests/run
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-afl
 
-.PHONY: all check clean fuzz fuzz-long
+.PHONY: all check clean fuzz fuzz-afl fuzz-long
 .SECONDARY:
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj build-fuzz/obj build-afl/obj -name '*.d' 2>/dev/null)

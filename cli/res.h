@@ -32,6 +32,8 @@ int	res_http(const char *api, const char *token, const char *method,
 void	res_print_json(json_t *);
 void	res_print_circuit_ps(json_t *);
 void	res_print_peering_ps(json_t *);
+/* One session status object (primaryStatus, ...) as one line. */
+void	res_session_line(json_t *status, char *out, size_t len);
 void	res_print_table(json_t *list, const char *const *cols,
 	    const char *const *paths);
 int	res_print_error(const struct res_http_resp *);

@@ -254,49 +254,73 @@ ms_config(struct res_ctx *c, json_t *cfg)
 	json_object_set_new(cfg, "microsoftPeeringConfig", ms);
 }
 
+static void
+set_int(struct res_ctx *c, json_t *o, const char *key, const char *name)
+{
+	if (opt(c->o, name))
+		json_object_set_new(o, key, json_integer(num(opt(c->o, name))));
+}
+
+static void
+set_str(struct res_ctx *c, json_t *o, const char *key, const char *name)
+{
+	if (opt(c->o, name))
+		json_object_set_new(o, key, json_string(opt(c->o, name)));
+}
+
+/*
+ * create: a new body from the options. update, and IPv6 added to an
+ * existing peering (az does both this way): the current resource with
+ * only the given options changed, so an update of the shared key keeps
+ * the IPv6 configuration, and the other way round.
+ */
 static int
 peering_create(struct res_ctx *c)
 {
 	char p[768], fid[768];
 	const char *t = NEED(c, "peering-type"), *v6;
+	bool upd = strcmp(c->verb, "update") == 0, is6;
+	int frc;
 	json_t *cur = NULL, *pr, *cfg;
 	struct res_http_resp r;
 
-	NEED(c, "peer-asn");
-	NEED(c, "vlan-id");
-	NEED(c, "primary-peer-subnet");
+	if (!upd) {
+		NEED(c, "peer-asn");
+		NEED(c, "vlan-id");
+		NEED(c, "primary-peer-subnet");
+	}
 	if (child_path(c, "circuit-name", "expressRouteCircuits", "peerings",
 	    t, p, sizeof(p)) == -1 || BAD(c))
 		return 64;
 	v6 = opt(c->o, "ip-version");
-	/* IPv6 is added to an existing peering, as az does */
-	if (v6 != NULL && strcasecmp(v6, "IPv6") == 0 &&
-	    res_http(c->api, c->token, "GET", p, NULL, &r) == 0 &&
-	    r.status == 200)
-		cur = r.body;
+	is6 = v6 != NULL && strcasecmp(v6, "IPv6") == 0;
+	if (upd) {
+		if ((cur = fetch(c, p, &frc)) == NULL)
+			return frc;
+	} else if (is6 && res_http(c->api, c->token, "GET", p, NULL,
+	    &r) == 0) {
+		if (r.status == 200)
+			cur = r.body;
+		else
+			json_decref(r.body);
+	}
 	if (cur == NULL)
 		cur = json_pack("{s:{}}", "properties");
 	pr = json_object_get(cur, "properties");
-	json_object_set_new(pr, "peerASN", json_integer(num(opt(c->o,
-	    "peer-asn"))));
-	json_object_set_new(pr, "vlanId", json_integer(num(opt(c->o,
-	    "vlan-id"))));
-	if (opt(c->o, "shared-key"))
-		json_object_set_new(pr, "sharedKey", json_string(opt(c->o,
-		    "shared-key")));
-	if (opt(c->o, "state"))
-		json_object_set_new(pr, "state", json_string(opt(c->o,
-		    "state")));
-	if (v6 != NULL && strcasecmp(v6, "IPv6") == 0) {
-		cfg = json_object();
-		json_object_set_new(pr, "ipv6PeeringConfig", cfg);
+	set_int(c, pr, "peerASN", "peer-asn");
+	set_int(c, pr, "vlanId", "vlan-id");
+	set_str(c, pr, "sharedKey", "shared-key");
+	if (is6) {
+		if (!json_is_object(cfg = json_object_get(pr,
+		    "ipv6PeeringConfig"))) {
+			cfg = json_object();
+			json_object_set_new(pr, "ipv6PeeringConfig", cfg);
+		}
 	} else
 		cfg = pr;
-	json_object_set_new(cfg, "primaryPeerAddressPrefix",
-	    json_string(opt(c->o, "primary-peer-subnet")));
-	if (opt(c->o, "secondary-peer-subnet"))
-		json_object_set_new(cfg, "secondaryPeerAddressPrefix",
-		    json_string(opt(c->o, "secondary-peer-subnet")));
+	set_str(c, cfg, "state", "state");
+	set_str(c, cfg, "primaryPeerAddressPrefix", "primary-peer-subnet");
+	set_str(c, cfg, "secondaryPeerAddressPrefix", "secondary-peer-subnet");
 	ms_config(c, cfg);
 	if (opt(c->o, "route-filter")) {
 		ref_id(c, "routeFilters", opt(c->o, "route-filter"), fid,

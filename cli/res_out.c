@@ -123,6 +123,74 @@ rg_of(const char *id, char *out, size_t len)
 	return out;
 }
 
+/* "1 of 2 Established" */
+static void
+path_count(int w, const char *label, json_t *cnt)
+{
+	char b[64];
+
+	if (cnt == NULL) {
+		kv(w, label, NULL);
+		return;
+	}
+	snprintf(b, sizeof(b), "%lld of %lld Established",
+	    (long long)json_integer_value(jget(cnt, "established")),
+	    (long long)json_integer_value(jget(cnt, "configured")));
+	kv(w, label, b);
+}
+
+/* FRR's Up/Down column: hh:mm:ss under a day, then 1d02h03m. */
+static void
+uptime_str(long long s, char *out, size_t len)
+{
+	if (s < 86400)
+		snprintf(out, len, "%02lld:%02lld:%02lld", s / 3600,
+		    s / 60 % 60, s % 60);
+	else
+		snprintf(out, len, "%lldd%02lldh%02lldm", s / 86400,
+		    s / 3600 % 24, s / 60 % 60);
+}
+
+/*
+ * One line per session as its edge reports it (primaryStatus, ...):
+ *   Established, neighbor 172.16.0.1, up 00:05:12, 1 received,
+ *   0 advertised, 0 flaps
+ *   Active, neighbor 172.16.0.1, 2 flaps, last error: ...
+ */
+void
+res_session_line(json_t *st, char *out, size_t len)
+{
+	const char *state = json_string_value(jget(st, "state"));
+	const char *nbr = json_string_value(jget(st, "neighbor"));
+	const char *err = json_string_value(jget(st, "lastError"));
+	const char *adm = json_string_value(jget(st, "adminMessage"));
+	long long flaps = json_integer_value(jget(st, "flaps"));
+	char up[32];
+	int n;
+
+	if (state == NULL) {
+		snprintf(out, len, "NotReported (no status from the edge)");
+		return;
+	}
+	if (strcmp(state, "Established") == 0) {
+		uptime_str(json_integer_value(jget(st, "uptimeSeconds")), up,
+		    sizeof(up));
+		snprintf(out, len, "Established, neighbor %s, up %s, %lld "
+		    "received, %lld advertised, %lld flaps", nbr ? nbr : "",
+		    up, (long long)json_integer_value(jget(st,
+		    "prefixesReceived")), (long long)json_integer_value(
+		    jget(st, "prefixesAdvertised")), flaps);
+		return;
+	}
+	n = snprintf(out, len, "%s, neighbor %s, %lld flaps", state,
+	    nbr ? nbr : "", flaps);
+	if (json_is_true(jget(st, "adminDown")) && n >= 0 && (size_t)n < len)
+		n += snprintf(out + n, len - (size_t)n, ", admin down: %s",
+		    adm ? adm : "");
+	if (err != NULL && *err != '\0' && n >= 0 && (size_t)n < len)
+		snprintf(out + n, len - (size_t)n, ", last error: %s", err);
+}
+
 void
 res_print_circuit_ps(json_t *c)
 {
@@ -136,11 +204,14 @@ res_print_circuit_ps(json_t *c)
 	    "properties.azureASN", "properties.peerASN",
 	    "properties.primaryPeerAddressPrefix",
 	    "properties.secondaryPeerAddressPrefix", "properties.vlanId",
-	    "properties.state", "properties.provisioningState", NULL };
+	    "properties.state", "properties.provisioningState",
+	    "properties.primaryStatus.state",
+	    "properties.secondaryStatus.state", NULL };
 	static const char *const en[] = { "Name", "PeeringType", "AzureASN",
 	    "PeerASN", "PrimaryPeerAddressPrefix",
 	    "SecondaryPeerAddressPrefix", "VlanId", "State",
-	    "ProvisioningState", NULL };
+	    "ProvisioningState", "PrimaryBgpState", "SecondaryBgpState",
+	    NULL };
 	static const char *const ak[] = { "name",
 	    "properties.authorizationKey",
 	    "properties.authorizationUseStatus",
@@ -183,6 +254,13 @@ res_print_circuit_ps(json_t *c)
 		json_array_append_new(arr, pascal(x, ak, an));
 	kv_block(w, "Authorizations", arr);
 	json_decref(arr);
+	/* xroute: live sessions from the edges (after Azure's fields) */
+	kv(w, "SessionState", json_string_value(jget(c,
+	    "properties.sessionSummary.state")));
+	path_count(w, "PrimarySessions", jget(c,
+	    "properties.sessionSummary.primary"));
+	path_count(w, "SecondarySessions", jget(c,
+	    "properties.sessionSummary.secondary"));
 }
 
 void
@@ -194,9 +272,13 @@ res_print_peering_ps(json_t *p)
 	static const char *const mn[] = { "AdvertisedPublicPrefixes",
 	    "AdvertisedPublicPrefixesState", "CustomerASN",
 	    "RoutingRegistryName", NULL };
+	static const char *const vk[] = { "primaryPeerAddressPrefix",
+	    "secondaryPeerAddressPrefix", "state", NULL };
+	static const char *const vn[] = { "PrimaryPeerAddressPrefix",
+	    "SecondaryPeerAddressPrefix", "State", NULL };
 	const int w = 26;
-	char b[64];
-	json_t *ms = jget(p, "properties.microsoftPeeringConfig"), *o;
+	char b[64], line[512];
+	json_t *ms = jget(p, "properties.microsoftPeeringConfig"), *o, *v6;
 
 	kv(w, "Name", json_string_value(jget(p, "name")));
 	kv(w, "Id", json_string_value(jget(p, "id")));
@@ -226,6 +308,29 @@ res_print_peering_ps(json_t *p)
 		kv(w, "MicrosoftPeeringConfig", "null");
 	kv(w, "ProvisioningState", json_string_value(jget(p,
 	    "properties.provisioningState")));
+	/* xroute: admin state, IPv6, live sessions (after Azure's fields) */
+	kv(w, "State", json_string_value(jget(p, "properties.state")));
+	v6 = jget(p, "properties.ipv6PeeringConfig");
+	if (v6 != NULL) {
+		o = pascal(v6, vk, vn);
+		kv_block(w, "Ipv6PeeringConfig", o);
+		json_decref(o);
+	} else
+		kv(w, "Ipv6PeeringConfig", "null");
+	res_session_line(jget(p, "properties.primaryStatus"), line,
+	    sizeof(line));
+	kv(w, "PrimarySession", line);
+	res_session_line(jget(p, "properties.secondaryStatus"), line,
+	    sizeof(line));
+	kv(w, "SecondarySession", line);
+	if (v6 == NULL)
+		return;
+	res_session_line(jget(p, "properties.primaryStatus.ipv6"), line,
+	    sizeof(line));
+	kv(w, "PrimarySessionIPv6", line);
+	res_session_line(jget(p, "properties.secondaryStatus.ipv6"), line,
+	    sizeof(line));
+	kv(w, "SecondarySessionIPv6", line);
 }
 
 void

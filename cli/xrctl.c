@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "xrctl.h"
 #include "ctl/ctl.h"
@@ -14,6 +16,24 @@
 #define EX_ERR		1
 #define EX_USAGE	64
 #define EX_UNAVAILABLE	69
+
+/* The daemon renames a dump into place once written: wait for it. */
+static int
+dump_wait(const char *path)
+{
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	struct stat st;
+	char tmp[sizeof(((struct ctl_req *)0)->path) + 8];
+	int i;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	for (i = 0; i < 1200; i++) {
+		if (stat(tmp, &st) == -1 && stat(path, &st) == 0)
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
 
 static const char help_text[] =
 "NAME\n"
@@ -54,7 +74,7 @@ static const char help_text[] =
 "\n"
 "     show route [context] [prefix | address]\n"
 "                [--pre-policy [neighbor] | --filtered [neighbor] |\n"
-"                 --advertised neighbor] [--limit n]\n"
+"                 --advertised neighbor] [--limit n] [--after prefix]\n"
 "             Routes of a routing context (it may be omitted when there is\n"
 "             only one): the Loc-RIB by default, a neighbour's routes as\n"
 "             received before import policy (--pre-policy), only those the\n"
@@ -62,8 +82,10 @@ static const char help_text[] =
 "             (--advertised). A prefix selects that prefix exactly; an\n"
 "             address selects the longest match. Columns: Network, NextHop,\n"
 "             LocPrf, Weight, Path (the AS path, ending in the origin code:\n"
-"             i IGP, e EGP, ? incomplete). At most n routes are returned\n"
-"             (default 10000, 0 for all: a full table holds up the daemon).\n"
+"             i IGP, e EGP, ? incomplete). At most n prefixes, in address\n"
+"             order (default 10000, 0 for all), fetched in pages of 10000\n"
+"             so the daemon is never held up; --after gives one page, the\n"
+"             prefixes after the given one (a reply's \"next\").\n"
 "\n"
 "     show neighbor [address]\n"
 "             Details of every neighbour, or of one: state and why it last\n"
@@ -82,6 +104,13 @@ static const char help_text[] =
 "             it asks the peer to resend its routes (ROUTE-REFRESH) and\n"
 "             sends ours again. The address may match one neighbour in\n"
 "             several contexts: all are affected.\n"
+"\n"
+"     dump mrt table file [--context name]\n"
+"             Dump the Loc-RIB (every context, or one) to file in MRT\n"
+"             format (RFC 6396 TABLE_DUMP_V2), for bgpdump -m file. The\n"
+"             daemon writes file.tmp and renames it when complete, so file\n"
+"             must be an absolute path it can write; xrctl prints the\n"
+"             counts and waits up to 60 s for the file.\n"
 "\n"
 "     reload  Re-read the daemon's configuration file. Unchanged neighbours\n"
 "             keep their sessions; an invalid file changes nothing and its\n"
@@ -138,6 +167,84 @@ print_reply(json_t *reply, bool json)
 		putchar('\n');
 	}
 	return 0;
+}
+
+/*
+ * "show route" without a prefix, page by page (CTL_ROUTE_PAGE prefixes
+ * per request, each resumed --after the previous reply's "next") until
+ * --limit prefixes (0: all) have been read; the pages are joined into
+ * one reply, so the output is the same as one big answer would be.
+ */
+static int
+call_routes(const char *sock, int argc, char **argv, uint32_t want,
+    json_t **reply, char *err, size_t errlen)
+{
+	char **av, lim[16], after[PREFIX_STRLEN + 1];
+	json_t *page, *res, *all = NULL;
+	uint64_t got = 0;
+	uint32_t n;
+	const char *next = NULL;
+	int ac, rc = -1;
+
+	if ((av = calloc((size_t)argc + 5, sizeof(*av))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	memcpy(av, argv, (size_t)argc * sizeof(*av));
+	for (;;) {
+		n = want == 0 || want - got > CTL_ROUTE_PAGE ? CTL_ROUTE_PAGE :
+		    (uint32_t)(want - got);
+		snprintf(lim, sizeof(lim), "%u", n);
+		ac = argc;
+		av[ac++] = "--limit";
+		av[ac++] = lim;
+		if (next != NULL) {
+			av[ac++] = "--after";
+			av[ac++] = after;
+		}
+		if (ctl_call(sock, ac, av, &page, err, errlen) == -1)
+			break;
+		res = json_object_get(page, "result");
+		next = json_string_value(json_object_get(res, "next"));
+		snprintf(after, sizeof(after), "%s", next ? next : "");
+		got += (uint64_t)json_integer_value(json_object_get(res,
+		    "prefixesVisited"));
+		if (all == NULL || !json_is_true(json_object_get(page, "ok")) ||
+		    !json_is_object(res)) {
+			json_decref(all);
+			all = page;
+		} else {
+			/* keep the routes so far, take the rest from the page */
+			json_t *acc = json_incref(json_object_get(
+			    json_object_get(all, "result"), "routes"));
+
+			json_array_extend(acc, json_object_get(res, "routes"));
+			json_object_del(res, "routes");
+			json_object_del(json_object_get(all, "result"), "next");
+			json_object_update(json_object_get(all, "result"), res);
+			json_object_set_new(json_object_get(all, "result"),
+			    "routes", acc);
+			json_decref(page);
+		}
+		res = json_object_get(all, "result");
+		next = next != NULL ? after : NULL;
+		if (!json_is_true(json_object_get(all, "ok")) || next == NULL ||
+		    (want != 0 && got >= want)) {
+			if (json_is_object(res)) {
+				json_object_set_new(res, "limit",
+				    json_integer(want));
+				json_object_set_new(res, "prefixesVisited",
+				    json_integer((json_int_t)got));
+			}
+			*reply = all;
+			all = NULL;
+			rc = 0;
+			break;
+		}
+	}
+	json_decref(all);
+	free(av);
+	return rc;
 }
 
 int
@@ -197,12 +304,22 @@ main(int argc, char **argv)
 		usage();
 		return EX_USAGE;
 	}
-	if (ctl_call(sock, argc - optind, argv + optind, &reply, err,
-	    sizeof(err)) == -1) {
+	if (req.op == CTL_OP_ROUTE && !req.has_prefix && !req.has_after)
+		rc = call_routes(sock, argc - optind, argv + optind,
+		    req.limit, &reply, err, sizeof(err));
+	else
+		rc = ctl_call(sock, argc - optind, argv + optind, &reply, err,
+		    sizeof(err));
+	if (rc == -1) {
 		fprintf(stderr, "xrctl: %s\n", err);
 		return EX_UNAVAILABLE;
 	}
 	rc = print_reply(reply, json);
 	json_decref(reply);
+	if (rc == 0 && req.op == CTL_OP_DUMP_MRT && dump_wait(req.path) == -1) {
+		fprintf(stderr, "xrctl: %s did not appear within 60 s (see the "
+		    "daemon's log)\n", req.path);
+		return EX_ERR;
+	}
 	return rc;
 }

@@ -8,10 +8,17 @@ PKGS=(
   gcc make pkg-config libc6-dev linux-libc-dev libmnl-dev libjansson-dev
   libmicrohttpd-dev libsqlite3-dev
   # fuzzing and sanitizers
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev afl++
   # lab, integration tests and interop peers
   iproute2 iputils-ping nftables netbase bird2 frr gobgpd sqlite3 curl
   bgpdump tcpdump procps psmisc python3
+  # BMP collector (pmbmpd) for the MRT/BMP export test
+  pmacct
+  # systemd-analyze checks the units of contrib/systemd
+  systemd
+  # metrics: the Prometheus text parser (tests/integ/metrics.sh); the
+  # prometheus package (promtool) installs 96 MB, too heavy for a check
+  python3-prometheus-client
 )
 
 missing=()
@@ -33,6 +40,6 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # The distribution services must not run on their own: tests start the
 # daemons they need, in namespaces, with their own configurations.
-for svc in bird frr gobgpd; do
+for svc in bird frr gobgpd nfacctd pmacctd sfacctd uacctd; do
   systemctl disable --now "$svc" >/dev/null 2>&1 || true
 done

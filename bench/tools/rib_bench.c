@@ -14,6 +14,8 @@
  *             [-w] (then the in peer withdraws everything)
  *             [-d] (then the in peer goes down: flush + withdrawals)
  *             [-p] (the ExpressRoute edge policy hooks, src/policy/)
+ *             [-W] (then time Loc-RIB walks: all in one, the first page
+ *             of 10,000 prefixes, every page resumed after the last)
  * Times are given as wall and as process CPU time: the machine is shared.
  */
 #include <getopt.h>
@@ -383,6 +385,59 @@ secs(uint64_t a, uint64_t b)
 	return (double)(b - a) / 1e6;
 }
 
+struct walk_acc {
+	size_t		 n;
+	struct prefix	 last;
+};
+
+static int
+walk_cb(const struct rib_route_view *v, void *arg)
+{
+	struct walk_acc *a = arg;
+
+	a->n++;
+	a->last = v->prefix;
+	return 0;
+}
+
+/* What "show route" costs the event loop: one page, then all pages. */
+static void
+time_walks(struct rib_ctx *c)
+{
+	struct rib_query q = { .table = RIB_LOC, .max_dests = 10000 };
+	struct walk_acc a = { 0 };
+	uint64_t t0, worst = 0, t;
+	size_t pages = 0, total = 0;
+
+	q.max_dests = 0;
+	t0 = mono_us();
+	rib_walk(c, &q, walk_cb, &a);
+	printf("walk: all %zu routes in one walk %.3f s\n", a.n,
+	    secs(t0, mono_us()));
+	q.max_dests = 10000;
+	a.n = 0;
+	t0 = mono_us();
+	rib_walk(c, &q, walk_cb, &a);
+	printf("walk: first page of %zu routes %.3f s\n", a.n,
+	    secs(t0, mono_us()));
+	t0 = mono_us();
+	for (;;) {
+		t = mono_us();
+		a.n = 0;
+		rib_walk(c, &q, walk_cb, &a);
+		t = mono_us() - t;
+		worst = t > worst ? t : worst;
+		pages++;
+		total += a.n;
+		if (a.n == 0)
+			break;
+		q.has_after = true;
+		q.after = a.last;
+	}
+	printf("walk: %zu routes in %zu pages, %.3f s; slowest page %.3f s\n",
+	    total, pages, secs(t0, mono_us()), worst / 1e6);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -399,14 +454,14 @@ main(int argc, char **argv)
 	struct rib_ctx *c;
 	struct rib_peer *in, **ins;
 	unsigned nin = 1, j;
-	bool split = false, wdraw = false;
+	bool split = false, wdraw = false, walks = false;
 	struct prefix *pfx;
 	uint64_t t0, t1, t2, t3, c0, c1, c2;
 	long base_kb;
 	char ra[32], la[32];
 	int ch;
 
-	while ((ch = getopt(argc, argv, "n:a:o:I:ildpsw")) != -1) {
+	while ((ch = getopt(argc, argv, "n:a:o:I:ildpswW")) != -1) {
 		switch (ch) {
 		case 'n': n = strtoul(optarg, NULL, 10); break;
 		case 'a': nsets = (unsigned)strtoul(optarg, NULL, 10); break;
@@ -417,6 +472,7 @@ main(int argc, char **argv)
 		case 'd': down = true; break;
 		case 's': split = true; break;
 		case 'w': wdraw = true; break;
+		case 'W': walks = true; break;
 		case 'p':
 			/* the ExpressRoute edge policy on both sides */
 			pol_in = calloc(1, sizeof(*pol_in));
@@ -533,6 +589,8 @@ main(int argc, char **argv)
 		    st.pfx_sent[BGP_FAM_V4U], ist.pfx_accepted[BGP_FAM_V4U]);
 		return 1;
 	}
+	if (walks)
+		time_walks(c);
 	if (wdraw) {
 		struct msgs wm = { 0 };
 

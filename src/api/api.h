@@ -73,6 +73,13 @@ int	api_limit_init(struct api *);
 void	api_limit_free(struct api *);
 unsigned api_limit_take(struct api *, const char *auth_hdr);
 
+/* api_metrics.c: GET /metrics (unauthenticated: no tenant data) */
+struct mx;
+struct MHD_Connection;
+void	api_metrics_count(const char *method, int status);
+int	api_metrics_text(struct mx *);
+int	api_metrics_serve(struct MHD_Connection *);
+
 /* api_http.c */
 int	api_http_start(struct api *, const char *listen, unsigned *port);
 void	api_http_stop(struct api *);

@@ -26,6 +26,8 @@ struct reqst {
 	size_t		 len, cap;
 	bool		 too_large;
 	uint64_t	 t0;
+	char		 method[8];	/* for the request counters */
+	int		 status;
 };
 
 static int64_t
@@ -201,10 +203,17 @@ respond(struct api *a, struct MHD_Connection *c, const char *url,
 	unsigned wait;
 	int arc;
 
-	if (strcmp(url, "/openapi.json") == 0 && strcmp(method, "GET") == 0)
+	if (strcmp(url, "/openapi.json") == 0 && strcmp(method, "GET") == 0) {
+		rs->status = 200;
 		return serve_openapi(a, c);
+	}
+	if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0) {
+		rs->status = 200;
+		return api_metrics_serve(c) ? MHD_YES : MHD_NO;
+	}
 	if (rs->too_large) {
 		er_fail(&err, ER_E_TOO_LARGE, (long long)a->max_body);
+		rs->status = err.status;
 		return send_err(c, &err);
 	}
 	memset(&req, 0, sizeof(req));
@@ -213,6 +222,7 @@ respond(struct api *a, struct MHD_Connection *c, const char *url,
 		    JSON_REJECT_DUPLICATES, &je);
 		if (req.body == NULL) {
 			er_fail(&err, ER_E_BAD_JSON, je.text);
+			rs->status = err.status;
 			return send_err(c, &err);
 		}
 	}
@@ -233,12 +243,14 @@ respond(struct api *a, struct MHD_Connection *c, const char *url,
 		api_txn_leave(a, batch);
 		json_decref(req.body);
 		er_fail(&err, arc == -1 ? ER_E_AUTH_MISSING : ER_E_AUTH_INVALID);
+		rs->status = err.status;
 		return send_err(c, &err);
 	}
 	if (who.role != ER_ROLE_ADMIN &&
 	    (wait = api_limit_take(a, hdr(c, "Authorization"))) > 0) {
 		api_txn_leave(a, batch);
 		json_decref(req.body);
+		rs->status = 429;
 		return send_throttled(a, c, wait);
 	}
 	memset(&ctx, 0, sizeof(ctx));
@@ -252,6 +264,7 @@ respond(struct api *a, struct MHD_Connection *c, const char *url,
 		store_failed(a, &resp);
 send:
 	json_decref(req.body);
+	rs->status = resp.status;
 	rc = send_json(c, resp.status, resp.body, &resp, hdr(c, "Host"),
 	    req.api_version);
 	if (log_enabled(LOG_LVL_DEBUG))
@@ -303,10 +316,21 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		if ((rs = calloc(1, sizeof(*rs))) == NULL)
 			return MHD_NO;
 		rs->t0 = mono_us();
+		snprintf(rs->method, sizeof(rs->method), "%s", method);
 		cl = hdr(c, "Content-Length");
-		if (cl != NULL && strtoull(cl, NULL, 10) > a->max_body)
-			rs->too_large = true;
 		*cc = rs;
+		/*
+		 * Answered before a byte of the body is read (and no
+		 * "100 Continue" is sent): MHD closes the connection after
+		 * it, so a client cannot make us read a huge upload.
+		 */
+		if (cl != NULL && strtoull(cl, NULL, 10) > a->max_body) {
+			struct er_err err;
+
+			rs->too_large = true;
+			er_fail(&err, ER_E_TOO_LARGE, (long long)a->max_body);
+			return send_err(c, &err);
+		}
 		return MHD_YES;
 	}
 	if (*size > 0) {
@@ -325,6 +349,8 @@ on_done(void *cls, struct MHD_Connection *c, void **cc,
 	struct reqst *rs = *cc;
 
 	if (rs != NULL) {
+		if (rs->status != 0)
+			api_metrics_count(rs->method, rs->status);
 		free(rs->body);
 		free(rs);
 		*cc = NULL;

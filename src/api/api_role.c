@@ -40,7 +40,8 @@ static const char usage_text[] =
 "  --op-delay-ms        time other writes stay 'Updating' (default 0)\n"
 "  --view-timeout-ms    how long ARP/route/summary and connectivity-test\n"
 "                       operations wait for the edges (default 10000)\n"
-"  XR_ADMIN_TOKEN       environment: a bootstrap admin token\n";
+"  XR_ADMIN_TOKEN       environment: a bootstrap admin token\n"
+"GET /metrics (Prometheus) is served without a token: no tenant data.\n";
 
 static int64_t
 wall_ms(void)

@@ -29,6 +29,7 @@
 #define CTL_DEFAULT_SOCKET	"/run/xrouted.sock"
 
 struct sess_mgr;
+struct mrt;
 
 /* --- commands ------------------------------------------------------------ */
 
@@ -40,6 +41,7 @@ enum ctl_op {
 	CTL_OP_NBR_DOWN,	/* neighbor ADDR down [REASON] */
 	CTL_OP_NBR_CLEAR,	/* neighbor ADDR clear [soft] [REASON] */
 	CTL_OP_RELOAD,		/* reload */
+	CTL_OP_DUMP_MRT,	/* dump mrt table FILE [--context C] */
 };
 
 struct ctl_req {
@@ -54,15 +56,22 @@ struct ctl_req {
 	struct addr	 nbr;
 	bool		 soft;
 	char		 reason[256];
-	uint32_t	 limit;			/* show route: rows, 0 = all */
+	uint32_t	 limit;			/* show route: prefixes, 0 = all */
+	bool		 has_after;		/* --after PREFIX: resume */
+	struct prefix	 after;
+	char		 path[1024];		/* dump: absolute file name */
 };
 
 /*
- * Rows "show route" returns unless --limit says otherwise: building JSON
- * for a full table blocks the daemon for seconds (and its sessions'
- * keepalives with it), so a big dump must be asked for explicitly.
+ * Prefixes "show route" returns unless --limit says otherwise, and the
+ * most one request returns: a page costs the daemon one scan of the
+ * table (about 60 ms for a million prefixes on a small machine) instead
+ * of a sort and a JSON tree of everything, so BFD and keepalives keep
+ * their timing. A reply that stops at a page gives "next"; xrctl asks
+ * again with --after NEXT until it has what --limit asked for.
  */
 #define CTL_ROUTE_LIMIT		10000
+#define CTL_ROUTE_PAGE		10000
 
 /*
  * Parse command words, accepting unique prefixes of keywords as bgpctl
@@ -70,7 +79,8 @@ struct ctl_req {
  */
 int		 ctl_cmd_parse(int argc, char *const *argv, struct ctl_req *,
 		    char *err, size_t errlen);
-/* Is argv[0] a command of the control socket (show, neighbor, reload)? */
+/* Is argv[0] a command of the control socket (show, neighbor, reload,
+ * dump)? */
 bool		 ctl_cmd_is_ours(const char *word);
 /* Reply "kind" for an operation ("bgp-summary", "route", ...). */
 const char	*ctl_op_kind(enum ctl_op);
@@ -84,6 +94,7 @@ struct ctl_env {
 	struct sess_mgr	*sm;
 	uint32_t	 router_id;
 	uint32_t	 local_as;
+	struct mrt	*mrt;			/* NULL: no MRT dumps */
 	/* Re-read the configuration; 0, or -1 with a message. */
 	int		(*reload)(void *arg, char *err, size_t errlen);
 	void		*arg;

@@ -11,13 +11,13 @@
 #include "ctl/ctl.h"
 
 static const char *const top_kw[] = { "show", "neighbor", "neighbour",
-	"reload", NULL };
+	"reload", "dump", NULL };
 static const char *const show_kw[] = { "bgp", "summary", "route",
 	"neighbor", "neighbour", NULL };
 static const char *const bgp_kw[] = { "summary", NULL };
 static const char *const nbr_kw[] = { "up", "down", "clear", NULL };
 static const char *const opt_kw[] = { "--pre-policy", "--filtered",
-	"--advertised", "--limit", NULL };
+	"--advertised", "--limit", "--after", NULL };
 
 static void
 kw_list(const char *const *kws, char *buf, size_t len)
@@ -87,6 +87,7 @@ ctl_op_kind(enum ctl_op op)
 	case CTL_OP_NBR_DOWN:
 	case CTL_OP_NBR_CLEAR:	return "neighbor-action";
 	case CTL_OP_RELOAD:	return "reload";
+	case CTL_OP_DUMP_MRT:	return "mrt-dump";
 	}
 	return "unknown";
 }
@@ -124,7 +125,7 @@ join_reason(int argc, char *const *argv, int i, struct ctl_req *r, char *err,
 	return 0;
 }
 
-/* --limit N: 0 (everything) to 10000000 rows. */
+/* --limit N: 0 (everything) to 10000000 prefixes. */
 static int
 parse_limit(int argc, char *const *argv, int *i, struct ctl_req *r,
     char *err, size_t errlen)
@@ -135,7 +136,7 @@ parse_limit(int argc, char *const *argv, int *i, struct ctl_req *r,
 	if (*i + 1 >= argc || argv[*i + 1][0] < '0' || argv[*i + 1][0] > '9' ||
 	    (v = strtoul(argv[*i + 1], &end, 10), *end != '\0') ||
 	    v > 10000000) {
-		snprintf(err, errlen, "--limit needs a number of routes "
+		snprintf(err, errlen, "--limit needs a number of prefixes "
 		    "(0 for all, at most 10000000)");
 		return -1;
 	}
@@ -154,6 +155,17 @@ parse_route_opt(int argc, char *const *argv, int *i, struct ctl_req *r,
 		return -1;
 	if (k == 3)
 		return parse_limit(argc, argv, i, r, err, errlen);
+	if (k == 4) {
+		if (*i + 1 >= argc || prefix_parse(argv[*i + 1], &r->after,
+		    false) == -1) {
+			snprintf(err, errlen, "--after needs the PREFIX to "
+			    "resume after (the \"next\" of a reply)");
+			return -1;
+		}
+		r->has_after = true;
+		(*i)++;
+		return 0;
+	}
 	if (r->table != RIB_LOC || r->filtered) {
 		snprintf(err, errlen, "give only one of --pre-policy, "
 		    "--filtered, --advertised");
@@ -206,7 +218,8 @@ parse_route(int argc, char *const *argv, int i, struct ctl_req *r, char *err,
 		else {
 			snprintf(err, errlen, "unexpected '%s' (show route "
 			    "[CONTEXT] [PREFIX] [--pre-policy|--filtered|"
-			    "--advertised NEIGHBOR] [--limit N])", w);
+			    "--advertised NEIGHBOR] [--limit N] "
+			    "[--after PREFIX])", w);
 			return -1;
 		}
 	}
@@ -297,6 +310,43 @@ parse_neighbor(int argc, char *const *argv, struct ctl_req *r, char *err,
 	return join_reason(argc, argv, i, r, err, errlen);
 }
 
+/* dump mrt table FILE [--context NAME] */
+static int
+parse_dump(int argc, char *const *argv, struct ctl_req *r, char *err,
+    size_t errlen)
+{
+	static const char *const dump_kw[] = { "mrt", NULL };
+	static const char *const mrt_kw[] = { "table", NULL };
+	int i;
+
+	if (argc < 4) {
+		snprintf(err, errlen, "usage: dump mrt table FILE "
+		    "[--context NAME]");
+		return -1;
+	}
+	if (kw_match(argv[1], dump_kw, "dump", err, errlen) < 0 ||
+	    kw_match(argv[2], mrt_kw, "dump mrt", err, errlen) < 0)
+		return -1;
+	if (argv[3][0] != '/' || strlen(argv[3]) >= sizeof(r->path)) {
+		snprintf(err, errlen, "FILE %s must be an absolute path of "
+		    "at most %zu bytes (the daemon writes it)", argv[3],
+		    sizeof(r->path) - 1);
+		return -1;
+	}
+	snprintf(r->path, sizeof(r->path), "%s", argv[3]);
+	for (i = 4; i < argc; i++) {
+		if (strcmp(argv[i], "--context") != 0 || i + 1 >= argc ||
+		    strlen(argv[i + 1]) >= sizeof(r->ctx)) {
+			snprintf(err, errlen, "unexpected '%s' (dump mrt table "
+			    "FILE [--context NAME])", argv[i]);
+			return -1;
+		}
+		snprintf(r->ctx, sizeof(r->ctx), "%s", argv[++i]);
+	}
+	r->op = CTL_OP_DUMP_MRT;
+	return 0;
+}
+
 int
 ctl_cmd_parse(int argc, char *const *argv, struct ctl_req *r, char *err,
     size_t errlen)
@@ -307,7 +357,8 @@ ctl_cmd_parse(int argc, char *const *argv, struct ctl_req *r, char *err,
 	r->table = RIB_LOC;
 	r->limit = CTL_ROUTE_LIMIT;
 	if (argc < 1) {
-		snprintf(err, errlen, "no command (show, neighbor, reload)");
+		snprintf(err, errlen, "no command (show, neighbor, reload, "
+		    "dump)");
 		return -1;
 	}
 	if ((k = kw_match(argv[0], top_kw, NULL, err, errlen)) < 0)
@@ -323,6 +374,8 @@ ctl_cmd_parse(int argc, char *const *argv, struct ctl_req *r, char *err,
 		r->op = CTL_OP_RELOAD;
 		return 0;
 	}
+	if (k == 4)
+		return parse_dump(argc, argv, r, err, errlen);
 	return parse_neighbor(argc, argv, r, err, errlen);
 }
 

@@ -7,7 +7,35 @@
 #include <string.h>
 
 #include "ctl/ctl.h"
+#include "mrt/mrt.h"
 #include "session/sess.h"
+
+static json_t *
+dump_mrt(struct ctl_env *env, const struct ctl_req *r, char *err,
+    size_t errlen)
+{
+	struct mrt_dump_info di;
+	json_t *o;
+
+	if (env->mrt == NULL) {
+		snprintf(err, errlen, "MRT dumps are not available in this "
+		    "role");
+		return NULL;
+	}
+	if (mrt_dump_table(env->mrt, r->path, r->ctx, &di, err, errlen) == -1)
+		return NULL;
+	o = json_object();
+	json_object_set_new(o, "schemaVersion",
+	    json_integer(CTL_SCHEMA_VERSION));
+	json_object_set_new(o, "path", json_string(di.path));
+	json_object_set_new(o, "format", json_string("TABLE_DUMP_V2"));
+	json_object_set_new(o, "contexts", json_integer((json_int_t)di.contexts));
+	json_object_set_new(o, "prefixes", json_integer((json_int_t)di.prefixes));
+	json_object_set_new(o, "paths", json_integer((json_int_t)di.paths));
+	json_object_set_new(o, "peers", json_integer((json_int_t)di.peers));
+	json_object_set_new(o, "bytes", json_integer((json_int_t)di.bytes));
+	return o;
+}
 
 static json_t *
 nbr_action(struct ctl_env *env, const struct ctl_req *r, char *err,
@@ -78,6 +106,8 @@ ctl_exec(struct ctl_env *env, const struct ctl_req *r, char *err,
 	case CTL_OP_NBR_DOWN:
 	case CTL_OP_NBR_CLEAR:
 		return nbr_action(env, r, err, errlen);
+	case CTL_OP_DUMP_MRT:
+		return dump_mrt(env, r, err, errlen);
 	case CTL_OP_RELOAD:
 		if (env->reload == NULL) {
 			snprintf(err, errlen, "reload is not available");

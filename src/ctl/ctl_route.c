@@ -184,43 +184,62 @@ pick_ctx(struct ctl_env *env, const char *name, char *err, size_t errlen)
 	return NULL;
 }
 
+/*
+ * One page: at most CTL_ROUTE_PAGE prefixes after r->after. With several
+ * neighbours' Adj-RIBs in one reply there is no single order to resume
+ * in, so that form stops at a page of routes without a "next".
+ */
 json_t *
 ctl_show_routes(struct ctl_env *env, const struct ctl_req *r, char *err,
     size_t errlen)
 {
+	uint32_t page = r->limit == 0 || r->limit > CTL_ROUTE_PAGE ?
+	    CTL_ROUTE_PAGE : r->limit;
 	struct rib_query q = { .table = r->table, .has_prefix = r->has_prefix,
 	    .prefix = r->prefix, .lpm = r->lpm,
-	    .filtered_only = r->filtered };
-	struct route_acc acc = { .limit = r->limit };
+	    .filtered_only = r->filtered, .has_after = r->has_after,
+	    .after = r->after, .max_dests = page };
+	struct route_acc acc = { .limit = 0 };
+	struct rib_page pg = { 0 };
 	struct rib_ctx *rc;
-	struct sess *s;
+	struct sess *s, *one = NULL;
 	json_t *top, *routes;
-	char a[ADDR_STRLEN];
-	bool found = false;
+	char a[ADDR_STRLEN], next[PREFIX_STRLEN];
+	size_t n = 0;
 
 	if ((rc = pick_ctx(env, r->ctx, err, errlen)) == NULL)
 		return NULL;
-	routes = acc.routes = json_array();
-	if (r->table == RIB_LOC)
-		rib_walk(rc, &q, route_cb, &acc);
-	else {
+	if (r->table != RIB_LOC) {
 		for (s = sess_next(env->sm, NULL); s != NULL;
 		    s = sess_next(env->sm, s)) {
 			if (strcmp(sess_conf(s)->ctx, rib_ctx_name(rc)) != 0 ||
 			    (r->has_nbr &&
 			    addr_cmp(&sess_conf(s)->remote, &r->nbr) != 0))
 				continue;
-			found = true;
-			q.peer = sess_rib_peer(s);
-			if (!acc.truncated)
-				rib_walk(rc, &q, route_cb, &acc);
+			one = s;
+			n++;
 		}
-		if (r->has_nbr && !found) {
+		if (r->has_nbr && n == 0) {
 			snprintf(err, errlen, "no neighbor %s in context "
 			    "\"%s\"", addr_ntop(&r->nbr, a, sizeof(a)),
 			    rib_ctx_name(rc));
-			json_decref(routes);
 			return NULL;
+		}
+	}
+	routes = acc.routes = json_array();
+	if (r->table == RIB_LOC || n == 1) {
+		q.peer = one != NULL ? sess_rib_peer(one) : NULL;
+		rib_walk_page(rc, &q, route_cb, &acc, &pg);
+	} else {
+		q.max_dests = 0;
+		q.has_after = false;
+		acc.limit = page;
+		for (s = sess_next(env->sm, NULL); s != NULL && !acc.truncated;
+		    s = sess_next(env->sm, s)) {
+			if (strcmp(sess_conf(s)->ctx, rib_ctx_name(rc)) != 0)
+				continue;
+			q.peer = sess_rib_peer(s);
+			rib_walk(rc, &q, route_cb, &acc);
 		}
 	}
 	top = json_object();
@@ -234,7 +253,13 @@ ctl_show_routes(struct ctl_env *env, const struct ctl_req *r, char *err,
 		json_object_set_new(top, "neighbor", json_string(addr_ntop(
 		    &r->nbr, a, sizeof(a))));
 	json_object_set_new(top, "routes", routes);
-	json_object_set_new(top, "truncated", json_boolean(acc.truncated));
+	json_object_set_new(top, "truncated", json_boolean(acc.truncated ||
+	    pg.full));
+	json_object_set_new(top, "prefixesVisited", json_integer(
+	    (json_int_t)pg.dests));
+	if (pg.full)
+		json_object_set_new(top, "next", json_string(prefix_ntop(
+		    &pg.last, next, sizeof(next))));
 	json_object_set_new(top, "limit", json_integer(r->limit));
 	return top;
 }

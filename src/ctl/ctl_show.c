@@ -224,6 +224,44 @@ prefixes_json(const struct sess_conf *c, const struct rib_peer_stats *st)
 	return o;
 }
 
+/* The NOTIFICATION behind a history entry, or null. */
+static json_t *
+hist_notif_json(const struct sess_hist *h)
+{
+	json_t *o;
+
+	if (!h->notif)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "direction", json_string(h->notif_sent ?
+	    "sent" : "received"));
+	json_object_set_new(o, "code", json_integer(h->code));
+	json_object_set_new(o, "subcode", json_integer(h->subcode));
+	json_object_set_new(o, "codeName",
+	    json_string(bgp_err_code_name(h->code)));
+	json_object_set_new(o, "subcodeName",
+	    json_string(bgp_err_subcode_name(h->code, h->subcode)));
+	json_object_set_new(o, "message", json_string(h->text));
+	return o;
+}
+
+static void
+reason_add(void *arg, const char *reason, uint32_t n)
+{
+	json_object_set_new(arg, reason, json_integer(n));
+}
+
+/* {"AS loop": 1, ...}: filtered paths in Adj-RIB-In by reason. */
+static json_t *
+filtered_json(const struct rib_peer *rp)
+{
+	json_t *o = json_object();
+
+	if (rp != NULL)
+		rib_peer_filtered(rp, reason_add, o);
+	return o;
+}
+
 static json_t *
 history_json(const struct sess_info *i)
 {
@@ -240,6 +278,11 @@ history_json(const struct sess_info *i)
 		json_object_set_new(h, "event",
 		    json_string(sess_event_name(i->hist[k].event)));
 		json_object_set_new(h, "reason", json_string(i->hist[k].reason));
+		json_object_set_new(h, "notification", hist_notif_json(
+		    &i->hist[k]));
+		json_object_set_new(h, "count", json_integer(i->hist[k].count));
+		json_object_set_new(h, "lastTime", jtime_ms(
+		    i->hist[k].last_ms));
 		json_array_append_new(a, h);
 	}
 	return a;
@@ -346,6 +389,11 @@ neighbor_json(struct sess *s)
 	json_object_set_new(o, "inq", json_integer(i.inq));
 	json_object_set_new(o, "outq", json_integer(i.outq));
 	json_object_set_new(o, "prefixes", prefixes_json(c, &st));
+	json_object_set_new(o, "filteredReasons", filtered_json(i.rib_peer));
+	json_object_set_new(o, "establishedCount",
+	    json_integer(i.established));
+	json_object_set_new(o, "prefixLimitEvents",
+	    json_integer(i.maxpfx_events));
 	json_object_set_new(o, "lastErrorSent", err_json(&i.last_sent));
 	json_object_set_new(o, "lastErrorReceived", err_json(&i.last_rcvd));
 	json_object_set_new(o, "history", history_json(&i));

@@ -191,13 +191,40 @@ render_msgs(FILE *f, json_t *n)
 		    jint(s, rows[i][1]), jint(r, rows[i][1]));
 }
 
+/* Oldest first; a NOTIFICATION that caused the change on its own line. */
+static void
+render_history(FILE *f, json_t *hist)
+{
+	json_t *h, *e;
+	size_t i;
+
+	fprintf(f, "  State history (%zu):\n", json_array_size(hist));
+	json_array_foreach(hist, i, h) {
+		fprintf(f, "    %s %s -> %s (%s%s%s)", jstr(h, "time"),
+		    jstr(h, "from"), jstr(h, "to"), jstr(h, "event"),
+		    jstr(h, "reason")[0] ? ": " : "", jstr(h, "reason"));
+		if (jint(h, "count") > 1)
+			fprintf(f, " x%lld, last %s", jint(h, "count"),
+			    jstr(h, "lastTime"));
+		fputc('\n', f);
+		e = json_object_get(h, "notification");
+		if (!json_is_object(e))
+			continue;
+		fprintf(f, "      NOTIFICATION %s %lld/%lld %s/%s",
+		    jstr(e, "direction"), jint(e, "code"), jint(e, "subcode"),
+		    jstr(e, "codeName"), jstr(e, "subcodeName"));
+		if (jstr(e, "message")[0] != '\0')
+			fprintf(f, " \"%s\"", jstr(e, "message"));
+		fputc('\n', f);
+	}
+}
+
 static void
 render_neighbor(FILE *f, json_t *n)
 {
-	json_t *t = json_object_get(n, "timers"), *caps, *pf, *p, *h;
+	json_t *t = json_object_get(n, "timers"), *caps, *pf, *p;
 	const char *fam;
 	char ud[32];
-	size_t i;
 
 	fprintf(f, "BGP neighbor is %s, context %s, remote AS %lld, local AS "
 	    "%lld, %s link\n", jstr(n, "address"), jstr(n, "context"),
@@ -246,13 +273,16 @@ render_neighbor(FILE *f, json_t *n)
 		    "sent %lld, limit %lld\n", fam, jint(p, "received"),
 		    jint(p, "accepted"), jint(p, "filtered"), jint(p, "sent"),
 		    jint(p, "limit"));
+	json_object_foreach(json_object_get(n, "filteredReasons"), fam, p)
+		fprintf(f, "  Filtered (%s): %lld\n", fam,
+		    (long long)json_integer_value(p));
+	if (jint(n, "prefixLimitEvents") > 0)
+		fprintf(f, "  Prefix limit reached %lld time%s\n",
+		    jint(n, "prefixLimitEvents"),
+		    jint(n, "prefixLimitEvents") == 1 ? "" : "s");
 	render_err(f, "sent", json_object_get(n, "lastErrorSent"));
 	render_err(f, "received", json_object_get(n, "lastErrorReceived"));
-	fprintf(f, "  State history:\n");
-	json_array_foreach(json_object_get(n, "history"), i, h)
-		fprintf(f, "    %s %s -> %s (%s%s%s)\n", jstr(h, "time"),
-		    jstr(h, "from"), jstr(h, "to"), jstr(h, "event"),
-		    jstr(h, "reason")[0] ? ": " : "", jstr(h, "reason"));
+	render_history(f, json_object_get(n, "history"));
 }
 
 static void
@@ -299,6 +329,16 @@ ctl_render_text(FILE *f, const char *kind, json_t *r)
 		render_action(f, r);
 	else if (strcmp(kind, "reload") == 0)
 		fprintf(f, "configuration reloaded\n");
+	else if (strcmp(kind, "mrt-dump") == 0)
+		fprintf(f, "%s: %lld prefixes, %lld paths, %lld peers in %lld "
+		    "contexts (TABLE_DUMP_V2, %lld bytes)\n", jstr(r, "path"),
+		    (long long)json_integer_value(json_object_get(r,
+		    "prefixes")), (long long)json_integer_value(
+		    json_object_get(r, "paths")), (long long)
+		    json_integer_value(json_object_get(r, "peers")),
+		    (long long)json_integer_value(json_object_get(r,
+		    "contexts")), (long long)json_integer_value(
+		    json_object_get(r, "bytes")));
 	else
 		return -1;
 	return 0;

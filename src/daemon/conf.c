@@ -122,7 +122,6 @@ parse_route(struct conf_parser *P, struct conf_ctx *c, int line)
 	struct conf_route *r;
 	struct prefix p;
 	char buf[PREFIX_STRLEN];
-	size_t i;
 	int rc;
 
 	if (t == NULL)
@@ -133,11 +132,6 @@ parse_route(struct conf_parser *P, struct conf_ctx *c, int line)
 	if (prefix_parse(t->s, &p, true) == -1)
 		return conf_perr(P, t->line, "route %s has host bits set; did you "
 		    "mean %s?", t->s, prefix_ntop(&p, buf, sizeof(buf)));
-	for (i = 0; i < c->nroutes; i++)
-		if (prefix_cmp(&c->routes[i].prefix, &p) == 0)
-			return conf_perr(P, t->line, "route %s is already defined "
-			    "in context \"%s\" (line %d)", t->s, c->name,
-			    c->routes[i].line);
 	if ((r = conf_grow(P, c->routes, c->nroutes, sizeof(*r), line)) == NULL)
 		return -1;
 	c->routes = r;
@@ -231,8 +225,8 @@ nb_stmt(struct conf_parser *P, struct conf_neighbor *n, const struct conf_tok *t
 	if (strcmp(k, "description") == 0)
 		return conf_get_string(P, k, n->descr, sizeof(n->descr), true);
 	if (strcmp(k, "password") == 0)
-		return conf_get_string(P, k, n->password, sizeof(n->password),
-		    false);
+		return conf_get_secret(P, k, n->password,
+		    sizeof(n->password));
 	if (strcmp(k, "hold-time") == 0) {
 		if (conf_get_u16(P, k, 0, 65535, &n->hold) == -1)
 			return -1;
@@ -386,6 +380,32 @@ ctx_stmt(struct conf_parser *P, struct conf_ctx *c, const struct conf_tok *t)
 	    "(local-as, route, neighbor, kernel-table)", kw->s, c->name);
 }
 
+/* A prefix given twice: reported at its second line, once the context is
+ * read (sorting beats a scan per route for big tables). */
+static int
+check_routes(struct conf_parser *P, const struct conf_ctx *c)
+{
+	const struct conf_route **v = conf_routes_sorted(c), *dup = NULL;
+	char buf[PREFIX_STRLEN];
+	size_t i;
+	int first = 0;
+
+	if (v == NULL && c->nroutes > 0)
+		return conf_perr(P, c->line, "out of memory");
+	for (i = 1; i < c->nroutes; i++)
+		if (prefix_cmp(&v[i]->prefix, &v[i - 1]->prefix) == 0 &&
+		    (dup == NULL || v[i]->line < dup->line)) {
+			dup = v[i];
+			first = v[i - 1]->line;
+		}
+	free(v);
+	if (dup == NULL)
+		return 0;
+	return conf_perr(P, dup->line, "route %s is already defined in "
+	    "context \"%s\" (line %d)", prefix_ntop(&dup->prefix, buf,
+	    sizeof(buf)), c->name, first);
+}
+
 static int
 parse_context(struct conf_parser *P, int line)
 {
@@ -407,7 +427,7 @@ parse_context(struct conf_parser *P, int line)
 	for (;;) {
 		t = conf_lex_next(P->lx);
 		if (t->type == CTOK_RBRACE)
-			return 0;
+			return check_routes(P, c);
 		if (t->type == CTOK_ERROR)
 			return conf_perr(P, t->line, "%s", P->lx->err);
 		if (t->type == CTOK_EOF)
@@ -472,6 +492,31 @@ parse_listen(struct conf_parser *P, int line)
 	return 0;
 }
 
+/* metrics listen ADDR [port N]: the Prometheus endpoint (docs/metrics.md) */
+static int
+parse_metrics(struct conf_parser *P, int line)
+{
+	const struct conf_tok *t = conf_lex_next(P->lx);
+
+	if (t->type != CTOK_WORD || strcmp(t->s, "listen") != 0)
+		return conf_perr(P, t->line, "metrics takes 'listen ADDR [port "
+		    "N]', not '%s'", t->s);
+	if (P->conf->has_metrics)
+		return conf_perr(P, line, "metrics listen is given twice");
+	P->conf->metrics.port = CONF_METRICS_PORT;
+	if (conf_get_addr(P, "metrics listen", &P->conf->metrics.addr) == -1)
+		return -1;
+	t = conf_lex_peek(P->lx);
+	if (t->type == CTOK_WORD && strcmp(t->s, "port") == 0) {
+		conf_lex_next(P->lx);
+		if (conf_get_u16(P, "port", 0, 65535,
+		    &P->conf->metrics.port) == -1)
+			return -1;
+	}
+	P->conf->has_metrics = true;
+	return 0;
+}
+
 static int	parse_include(struct conf_parser *, int);
 
 /* Neighbours and routes outside a context go to context "default". */
@@ -489,7 +534,10 @@ top_stmt(struct conf_parser *P, const struct conf_tok *t)
 	struct conf_tok kw_copy = *t, *kw = &kw_copy;
 	int line = kw->line;
 	struct conf_ctx *c;
+	int rc;
 
+	if ((rc = conf_mon_stmt(P, kw)) != 1)
+		return rc;
 	if (strcmp(kw->s, "router-id") == 0)
 		return parse_router_id(P);
 	if (strcmp(kw->s, "as") == 0)
@@ -499,6 +547,8 @@ top_stmt(struct conf_parser *P, const struct conf_tok *t)
 	if (strcmp(kw->s, "control") == 0)
 		return conf_get_string(P, "control", P->conf->control,
 		    sizeof(P->conf->control), false);
+	if (strcmp(kw->s, "metrics") == 0)
+		return parse_metrics(P, line);
 	if (strcmp(kw->s, "context") == 0)
 		return parse_context(P, line);
 	if (strcmp(kw->s, "include") == 0)
@@ -510,7 +560,7 @@ top_stmt(struct conf_parser *P, const struct conf_tok *t)
 		return ctx_stmt(P, c, kw);
 	}
 	return conf_perr(P, line, "unknown keyword '%s' (router-id, as, listen, "
-	    "control, context, include)", kw->s);
+	    "control, metrics, context, include, mrt, bmp)", kw->s);
 }
 
 static int
@@ -683,5 +733,7 @@ conf_free(struct xr_conf *c)
 	}
 	free(c->ctxs);
 	free(c->listens);
+	free(c->mrts);
+	free(c->bmps);
 	free(c);
 }

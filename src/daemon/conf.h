@@ -14,7 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bmp/bmp.h"
 #include "lib/addr.h"
+#include "mrt/mrt.h"
 #include "policy/er_policy.h"
 #include "wire/bgp.h"
 
@@ -91,6 +93,8 @@ struct conf_ctx {
 	int			 line;
 };
 
+#define CONF_METRICS_PORT	9179	/* metrics listen ADDR: default port */
+
 struct conf_listen {
 	struct addr	 addr;
 	uint16_t	 port;
@@ -102,8 +106,14 @@ struct xr_conf {
 	char			 control[CONF_PATH_MAX];
 	struct conf_listen	*listens;	/* none given: 0.0.0.0, :: */
 	size_t			 nlistens;
+	bool			 has_metrics;	/* metrics listen ... */
+	struct conf_listen	 metrics;
 	struct conf_ctx		*ctxs;
 	size_t			 nctxs;
+	struct mrt_conf		*mrts;		/* MRT dumps (RFC 6396) */
+	size_t			 nmrts;
+	struct bmp_conf		*bmps;		/* BMP collectors (RFC 7854) */
+	size_t			 nbmps;
 };
 
 /*
@@ -136,5 +146,14 @@ enum conf_diff conf_neighbor_cmp(const struct conf_neighbor *,
 int	conf_neighbor_policy_cmp(const struct conf_neighbor *,
 	    const struct conf_neighbor *);
 bool	conf_route_equal(const struct conf_route *, const struct conf_route *);
+
+/*
+ * A context's routes by prefix (then by line), for lookups and duplicate
+ * checks in O(log n): tens of thousands of routes must not make a reload
+ * quadratic. NULL only when out of memory (n > 0); free() the array.
+ */
+const struct conf_route **conf_routes_sorted(const struct conf_ctx *);
+const struct conf_route	 *conf_route_lookup(const struct conf_route **,
+			    size_t n, const struct prefix *);
 
 #endif

@@ -35,9 +35,13 @@ int	conf_get_u16(struct conf_parser *, const char *kw, uint16_t lo, uint16_t hi,
 	    uint16_t *out);
 int	conf_get_asn(struct conf_parser *, const char *kw, uint32_t *out);
 int	conf_get_addr(struct conf_parser *, const char *kw, struct addr *);
+int	conf_get_secret(struct conf_parser *, const char *kw, char *dst,
+	    size_t max);
 int	conf_get_string(struct conf_parser *, const char *kw, char *dst, size_t max,
 	    bool empty_ok);
 int	conf_get_yesno(struct conf_parser *, const char *kw, bool *);
+/* Room for element n of arr (n elements so far, all added through here);
+ * the new element is zeroed. */
 void	*conf_grow(struct conf_parser *, void *arr, size_t n, size_t size, int line);
 
 /* conf_er.c: neighbor statements for ExpressRoute policy and BFD.
@@ -50,6 +54,8 @@ int	conf_er_nb_check(struct conf_parser *, struct conf_neighbor *,
  * convention. */
 int	conf_er_ctx_stmt(struct conf_parser *, struct conf_ctx *,
 	    const struct conf_tok *kw);
+/* conf_mon.c: mrt and bmp statements; same return convention. */
+int	conf_mon_stmt(struct conf_parser *, const struct conf_tok *kw);
 /* Parse "ASN:VALUE" or a well-known name; -1 if neither. */
 int	conf_community_value(const char *, uint32_t *);
 

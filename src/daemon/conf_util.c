@@ -4,6 +4,7 @@
  * "reset the session" (a reset is what a peer sees, so it is the last
  * resort: only parameters negotiated in OPEN or used by the socket force it).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "daemon/conf.h"
@@ -88,4 +89,48 @@ conf_route_equal(const struct conf_route *a, const struct conf_route *b)
 	    a->ncommunities == b->ncommunities &&
 	    (a->ncommunities == 0 || memcmp(a->communities, b->communities,
 	    a->ncommunities * sizeof(*a->communities)) == 0);
+}
+
+static int
+route_cmp(const void *a, const void *b)
+{
+	const struct conf_route *x = *(const struct conf_route *const *)a;
+	const struct conf_route *y = *(const struct conf_route *const *)b;
+	int c = prefix_cmp(&x->prefix, &y->prefix);
+
+	return c != 0 ? c : x->line < y->line ? -1 : x->line > y->line;
+}
+
+const struct conf_route **
+conf_routes_sorted(const struct conf_ctx *c)
+{
+	const struct conf_route **v;
+	size_t i;
+
+	if (c == NULL || c->nroutes == 0 ||
+	    (v = calloc(c->nroutes, sizeof(*v))) == NULL)
+		return NULL;
+	for (i = 0; i < c->nroutes; i++)
+		v[i] = &c->routes[i];
+	qsort(v, c->nroutes, sizeof(*v), route_cmp);
+	return v;
+}
+
+const struct conf_route *
+conf_route_lookup(const struct conf_route **v, size_t n,
+    const struct prefix *p)
+{
+	size_t lo = 0, hi = n, mid;
+	int c;
+
+	while (v != NULL && lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = prefix_cmp(&v[mid]->prefix, p)) == 0)
+			return v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }

@@ -26,7 +26,7 @@
 #include "reconcile/gw.h"
 #include "reconcile/reconcile.h"
 
-#define XR_VERSION	"0.1.0"
+#define XR_VERSION	XRD_VERSION
 #define EX_USAGE	64
 #define EX_UNAVAILABLE	69
 #define EX_OSERR	71
@@ -72,6 +72,7 @@ usage(FILE *f)
 	    "  --kernel-table T        gateway: kernel table of learned routes "
 	    "(main)\n"
 	    "  --data DIR  catalogue data (regional communities)\n"
+	    "  --metrics ADDR:PORT  Prometheus endpoint (GET /metrics)\n"
 	    "See xrouted.conf(5) and xrctl(8).\n",
 	    CONF_DEFAULT_FILE, CONF_DEFAULT_CONTROL);
 }
@@ -289,6 +290,7 @@ main(int argc, char **argv)
 		{ "edge-map", required_argument, NULL, 'E' },
 		{ "kernel-table", required_argument, NULL, 'T' },
 		{ "gateway-interface", required_argument, NULL, 'N' },
+		{ "metrics", required_argument, NULL, 'X' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct xrd x;
@@ -351,6 +353,14 @@ main(int argc, char **argv)
 			break;
 		case 'A':
 			ro.data = optarg;
+			break;
+		case 'X':
+			if (mx_parse_listen(optarg, &x.mx_addr, &x.mx_port, err,
+			    sizeof(err)) == -1) {
+				fprintf(stderr, "xrouted: --metrics: %s\n", err);
+				return EX_USAGE;
+			}
+			x.mx_forced = true;
 			break;
 		case 'G':
 			go.gateway = optarg;
@@ -471,6 +481,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	x.role = role;
+	if (ro.db != NULL)
+		x.path = rc_path_name(ro.path);
 	snprintf(x.conf_path, sizeof(x.conf_path), "%s", ro.db ? "" : file);
 	log_init("xrouted", foreground, verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	hash_init();

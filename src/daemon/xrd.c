@@ -11,9 +11,11 @@
 #include <string.h>
 
 #include "bfd/bfd.h"
+#include "bmp/bmp.h"
 #include "daemon/xrd.h"
 #include "fib/fib.h"
 #include "lib/log.h"
+#include "mrt/mrt.h"
 
 void
 xrd_sess_conf(const struct xr_conf *conf, const struct conf_ctx *c,
@@ -182,15 +184,42 @@ originate(struct rib_ctx *rc, const struct conf_route *r)
 		    prefix_ntop(&r->prefix, buf, sizeof(buf)));
 }
 
-static const struct conf_route *
-route_find(const struct conf_ctx *c, const struct prefix *p)
-{
-	size_t i;
+struct unfib {
+	struct xrd	*x;
+	uint32_t	 table;
+};
 
-	for (i = 0; c != NULL && i < c->nroutes; i++)
-		if (prefix_cmp(&c->routes[i].prefix, p) == 0)
-			return &c->routes[i];
-	return NULL;
+static int
+unfib_one(const struct rib_route_view *v, void *arg)
+{
+	struct unfib *u = arg;
+
+	if (v->best)
+		fib_route_del(u->x->fib, u->table, &v->prefix);
+	return 0;
+}
+
+/*
+ * A context leaves its kernel table (removed, or given another table):
+ * its routes go now. The RIB withdraws a deleted peer's paths later, in
+ * slices, when the hook can no longer find the old table; fib_bind()
+ * replays the routes into a new table.
+ */
+static void
+fib_unbind(struct xrd *x, const struct conf_ctx *oc, const struct conf_ctx *nc)
+{
+	struct unfib u = { x, oc->kernel_table };
+	struct rib_query q;
+	struct rib_ctx *rc;
+
+	if (x->fib == NULL || oc->kernel_table == CONF_KTABLE_NONE ||
+	    (nc != NULL && nc->kernel_table == oc->kernel_table) ||
+	    (rc = rib_ctx_find(x->rib, oc->name)) == NULL)
+		return;
+	rib_ctx_set_fib(rc, NULL, NULL);
+	memset(&q, 0, sizeof(q));
+	q.table = RIB_LOC;
+	rib_walk(rc, &q, unfib_one, &u);
 }
 
 /* Deconfigure what 'old' had and 'nw' does not. */
@@ -198,6 +227,7 @@ static void
 remove_old(struct xrd *x, const struct xr_conf *old, const struct xr_conf *nw)
 {
 	const struct conf_ctx *oc, *nc;
+	const struct conf_route **idx;
 	struct rib_ctx *rc;
 	struct sess *s;
 	size_t i, j;
@@ -205,6 +235,7 @@ remove_old(struct xrd *x, const struct xr_conf *old, const struct xr_conf *nw)
 	for (i = 0; i < old->nctxs; i++) {
 		oc = &old->ctxs[i];
 		nc = conf_ctx_find(nw, oc->name);
+		fib_unbind(x, oc, nc);
 		for (j = 0; j < oc->nneighbors; j++) {
 			if (nc != NULL &&
 			    conf_neighbor_find(nc, &oc->neighbors[j].addr))
@@ -215,9 +246,12 @@ remove_old(struct xrd *x, const struct xr_conf *old, const struct xr_conf *nw)
 		}
 		if ((rc = rib_ctx_find(x->rib, oc->name)) == NULL)
 			continue;
+		idx = conf_routes_sorted(nc);
 		for (j = 0; j < oc->nroutes; j++)
-			if (route_find(nc, &oc->routes[j].prefix) == NULL)
+			if (conf_route_lookup(idx, nc ? nc->nroutes : 0,
+			    &oc->routes[j].prefix) == NULL)
 				rib_unoriginate(rc, &oc->routes[j].prefix);
+		free(idx);
 	}
 }
 
@@ -261,7 +295,7 @@ static void
 apply_new(struct xrd *x, const struct xr_conf *old, const struct xr_conf *nw)
 {
 	const struct conf_ctx *nc, *oc;
-	const struct conf_route *or;
+	const struct conf_route *or, **idx;
 	struct rib_ctx *rc;
 	size_t i, j;
 
@@ -272,14 +306,17 @@ apply_new(struct xrd *x, const struct xr_conf *old, const struct xr_conf *nw)
 			log_err("cannot create context %s", nc->name);
 			continue;
 		}
+		idx = conf_routes_sorted(oc);
 		for (j = 0; j < nc->nroutes; j++) {
-			or = route_find(oc, &nc->routes[j].prefix);
+			or = conf_route_lookup(idx, oc ? oc->nroutes : 0,
+			    &nc->routes[j].prefix);
 			if (or != NULL && conf_route_equal(or, &nc->routes[j]))
 				continue;
 			if (or != NULL)
 				rib_unoriginate(rc, &or->prefix);
 			originate(rc, &nc->routes[j]);
 		}
+		free(idx);
 		for (j = 0; j < nc->nneighbors; j++)
 			apply_neighbor(x, rc, old, nw, nc, &nc->neighbors[j]);
 	}
@@ -324,6 +361,28 @@ listens_equal(const struct xr_conf *a, const struct xr_conf *b)
 	return true;
 }
 
+/* MRT dumps and BMP collectors as the configuration says. */
+static int
+mon_apply(struct xrd *x, const struct xr_conf *c, char *err, size_t errlen)
+{
+	if (x->mrt == NULL &&
+	    (x->mrt = mrt_new(x->loop, x->rib, x->sm)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (x->bmp == NULL &&
+	    (x->bmp = bmp_new(x->loop, x->rib, x->sm)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	mrt_set_ids(x->mrt, c->router_id, c->as);
+	bmp_set_ids(x->bmp, c->router_id, NULL);
+	x->env.mrt = x->mrt;
+	if (mrt_set_conf(x->mrt, c->mrts, c->nmrts, err, errlen) == -1)
+		return -1;
+	return bmp_set_conf(x->bmp, c->bmps, c->nbmps, err, errlen);
+}
+
 static int
 ctl_reload_cb(void *arg, char *err, size_t errlen)
 {
@@ -358,11 +417,13 @@ xrd_start(struct xrd *x, struct xr_conf *conf, char *err, size_t errlen)
 	if ((x->ctl = ctl_server_new(x->loop, x->ctl_path, &x->env, err,
 	    errlen)) == NULL)
 		return -1;
+	if (xrd_mx_apply(x, NULL, conf, err, errlen) == -1)
+		return -1;
 	x->conf = conf;
 	apply_new(x, NULL, conf);
 	fib_bind(x, conf);
 	rules_sync(x, NULL, conf);
-	return 0;
+	return mon_apply(x, conf, err, errlen);
 }
 
 int
@@ -390,12 +451,17 @@ xrd_apply(struct xrd *x, struct xr_conf *nw, char *err, size_t errlen)
 	x->env.local_as = nw->as;
 	if (fib_start(x, nw, err, errlen) == -1)
 		return -1;
+	if (xrd_mx_apply(x, old, nw, lerr, sizeof(lerr)) == -1)
+		log_err("%s (the metrics endpoint is closed)", lerr);
 	x->conf = nw;
 	remove_old(x, old, nw);
 	apply_new(x, old, nw);
 	fib_bind(x, nw);
 	rules_sync(x, old, nw);
 	conf_free(old);
+	/* 'nw' is ours now: a failure here is logged, not returned. */
+	if (mon_apply(x, nw, lerr, sizeof(lerr)) == -1)
+		log_err("monitoring: %s", lerr);
 	return 0;
 }
 
@@ -423,6 +489,13 @@ xrd_stop(struct xrd *x, const char *msg)
 {
 	if (x->sm != NULL)
 		sess_mgr_shutdown(x->sm, msg, 2000);
+	xrd_mx_stop(x);
+	/* After the shutdown: the last messages are in the dumps. */
+	bmp_free(x->bmp);
+	x->bmp = NULL;
+	mrt_free(x->mrt);
+	x->mrt = NULL;
+	x->env.mrt = NULL;
 	ctl_server_free(x->ctl);
 	x->ctl = NULL;
 	sess_mgr_free(x->sm);

@@ -49,6 +49,8 @@ static const struct er_field circuit_props[] = {
 	{ "peerings", FT_ARR, ERF_RO, 0, 0, NULL, &ro_any,
 	  "child peerings (manage them at .../peerings/{type})" },
 	{ "authorizations", FT_ARR, ERF_RO, 0, 0, NULL, &ro_any, NULL },
+	{ "sessionSummary", FT_OBJ, ERF_RO, 0, 0, NULL, NULL,
+	  "live BGP sessions per path from the edges' status (xroute)" },
 	{ "gatewayManagerEtag", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
 	{ "stag", FT_INT, ERF_RO, 0, 0, NULL, NULL, NULL },
 	{ "provisioningState", FT_STR, ERF_RO, 0, 0, NULL, NULL, NULL },
@@ -377,6 +379,73 @@ circuit_del(struct er_op *op)
 	return 0;
 }
 
+/* One session the edges should run (admin Enabled): counted per path,
+ * and established if its status says so. */
+static void
+count_session(json_t *cnt, json_t *st)
+{
+	const char *s = er_jstr(st, "state");
+
+	json_object_set_new(cnt, "configured", json_integer(er_jint(cnt,
+	    "configured", 0) + 1));
+	if (s != NULL && strcmp(s, "Established") == 0)
+		json_object_set_new(cnt, "established", json_integer(er_jint(
+		    cnt, "established", 0) + 1));
+}
+
+/*
+ * xroute's live view of the circuit, from the peerings' status records:
+ * per path, how many BGP sessions are configured (IPv4, and IPv6 when
+ * ipv6PeeringConfig is set, each admin Enabled) and how many are
+ * Established; state Up (all on both paths), Degraded (some), Down (none)
+ * or NotConfigured (provider not Provisioned, or no enabled session).
+ */
+static json_t *
+session_summary(json_t *circ, json_t *peerings)
+{
+	static const char *const paths[] = { "primary", "secondary" };
+	json_t *sum = json_object(), *cnt[2], *p, *pr, *st, *v6;
+	const char *prov = er_jstr(circ,
+	    "properties.serviceProviderProvisioningState"), *state;
+	char key[32];
+	int64_t conf = 0, est = 0;
+	size_t i;
+
+	for (int k = 0; k < 2; k++) {
+		cnt[k] = json_pack("{s:i,s:i}", "configured", 0, "established",
+		    0);
+		json_object_set_new(sum, paths[k], cnt[k]);
+	}
+	json_array_foreach(peerings, i, p) {
+		pr = json_object_get(p, "properties");
+		v6 = json_object_get(pr, "ipv6PeeringConfig");
+		for (int k = 0; k < 2; k++) {
+			snprintf(key, sizeof(key), "%sStatus", paths[k]);
+			st = json_object_get(pr, key);
+			if (strcmp(er_jstr(pr, "state") ?: "Enabled",
+			    "Disabled") != 0)
+				count_session(cnt[k], st);
+			if (er_jstr(v6, "primaryPeerAddressPrefix") != NULL &&
+			    strcmp(er_jstr(v6, "state") ?: "Enabled",
+			    "Disabled") != 0)
+				count_session(cnt[k], json_object_get(st,
+				    "ipv6"));
+		}
+	}
+	for (int k = 0; k < 2; k++) {
+		conf += er_jint(cnt[k], "configured", 0);
+		est += er_jint(cnt[k], "established", 0);
+	}
+	if (prov == NULL || strcmp(prov, "Provisioned") != 0 || conf == 0)
+		state = "NotConfigured";
+	else if (est == conf)
+		state = "Up";
+	else
+		state = est > 0 ? "Degraded" : "Down";
+	json_object_set_new(sum, "state", json_string(state));
+	return sum;
+}
+
 static void
 circuit_render(struct er_ctx *ctx, json_t *doc)
 {
@@ -394,6 +463,8 @@ circuit_render(struct er_ctx *ctx, json_t *doc)
 		json_decref(kids);
 		json_object_set_new(pr, keys[t], out);
 	}
+	json_object_set_new(pr, "sessionSummary", session_summary(doc,
+	    json_object_get(pr, "peerings")));
 }
 
 /* GET .../expressRouteCircuits/{c}/stats: the sum over the peerings of

@@ -433,8 +433,27 @@ peering_idx(json_t *doc)
 	    "properties.ipv6PeeringConfig.routeFilter.id");
 }
 
+/* upSinceMs (what the edge wrote) -> upSince and the uptime now. */
+static void
+status_times(struct er_ctx *ctx, json_t *st)
+{
+	int64_t since = er_jint(st, "upSinceMs", 0);
+	char iso[32];
+
+	if (!json_is_object(st))
+		return;
+	if (since > 0) {
+		er_time_iso(since, iso);
+		json_object_set_new(st, "upSince", json_string(iso));
+		json_object_set_new(st, "uptimeSeconds", json_integer(
+		    ctx->now_ms > since ? (ctx->now_ms - since) / 1000 : 0));
+	}
+	json_object_del(st, "upSinceMs");
+}
+
 /* Live session state the edges write (ER_PEERING_STATUS_TYPE records):
- * shown per path, with the uptime computed now. */
+ * shown per path (the IPv6 session under "ipv6"), with the uptime
+ * computed now. */
 static void
 peering_render(struct er_ctx *ctx, json_t *doc)
 {
@@ -442,8 +461,7 @@ peering_render(struct er_ctx *ctx, json_t *doc)
 	json_t *pr = json_object_get(doc, "properties"), *st;
 	const char *id = er_jstr(doc, "id");
 	struct store_rec r;
-	char sid[ER_ID_MAX + 32], key[32], iso[32];
-	int64_t since;
+	char sid[ER_ID_MAX + 32], key[32];
 
 	for (int i = 0; i < 2 && pr != NULL && id != NULL; i++) {
 		snprintf(sid, sizeof(sid), "%s/status/%s", id, paths[i]);
@@ -455,15 +473,8 @@ peering_render(struct er_ctx *ctx, json_t *doc)
 			json_decref(st);
 			continue;
 		}
-		since = er_jint(st, "upSinceMs", 0);
-		if (since > 0) {
-			er_time_iso(since, iso);
-			json_object_set_new(st, "upSince", json_string(iso));
-			json_object_set_new(st, "uptimeSeconds", json_integer(
-			    ctx->now_ms > since ? (ctx->now_ms - since) / 1000 :
-			    0));
-		}
-		json_object_del(st, "upSinceMs");
+		status_times(ctx, st);
+		status_times(ctx, json_object_get(st, "ipv6"));
 		snprintf(key, sizeof(key), "%sStatus", paths[i]);
 		json_object_set_new(pr, key, st);
 	}

@@ -11,6 +11,9 @@
  *   - customer communities ignored, private ASNs stripped toward the
  *     customer, the regional community 12076:50RRR added (3.5);
  *   - state Disabled: the neighbour is shut down with an RFC 8203 text.
+ *   - ipv6PeeringConfig: a second neighbour in the same context on the
+ *     path's /126 (add_ipv6);
+ *   - every context's Loc-RIB goes to its own kernel table (rc_table.c).
  * Microsoft peering is not realised yet (skipped with a debug log).
  * Gateways connected to a circuit add their neighbours (gw_edge.c).
  */
@@ -78,30 +81,33 @@ region_community(const struct er_cat *cat, const char *region)
 	return (uint32_t)RC_AZURE_AS << 16 | RC_REGION_FALLBACK;
 }
 
-/* The path's /30: neighbour .1, us .2 of it. */
+/* The path's link subnet in cfg (the peering's properties: an IPv4 /30;
+ * its ipv6PeeringConfig: an IPv6 /126): neighbour first usable address,
+ * us the second (spec 2.3). */
 static int
-link_addrs(json_t *pr, enum rc_path path, struct rc_peer *p, char *err,
-    size_t errlen)
+link_addrs(json_t *cfg, enum rc_path path, int af, struct addr *nbr,
+    struct addr *local, uint8_t *plen, char *err, size_t errlen)
 {
 	const char *k = path == RC_PRIMARY ? "primaryPeerAddressPrefix" :
 	    "secondaryPeerAddressPrefix";
-	const char *s = jstr(pr, k);
+	const char *s = jstr(cfg, k);
+	uint8_t want = af == AF_INET ? 30 : 126;
 	struct prefix pfx;
 	size_t last;
 
 	if (s == NULL || prefix_parse(s, &pfx, true) == -1 ||
-	    pfx.af != AF_INET || pfx.len != 30) {
-		snprintf(err, errlen, "%s '%s' is not an IPv4 /30", k,
-		    s ? s : "(none)");
+	    pfx.af != af || pfx.len != want) {
+		snprintf(err, errlen, "%s '%s' is not an %s /%u", k,
+		    s ? s : "(none)", af == AF_INET ? "IPv4" : "IPv6", want);
 		return -1;
 	}
-	last = addr_bytes(AF_INET) - 1;
-	p->nbr.af = p->local.af = AF_INET;
-	memcpy(p->nbr.b, pfx.b, sizeof(pfx.b));
-	memcpy(p->local.b, pfx.b, sizeof(pfx.b));
-	p->nbr.b[last] += 1;
-	p->local.b[last] += 2;
-	p->plen = pfx.len;
+	last = addr_bytes(af) - 1;
+	nbr->af = local->af = (uint8_t)af;
+	memcpy(nbr->b, pfx.b, sizeof(pfx.b));
+	memcpy(local->b, pfx.b, sizeof(pfx.b));
+	nbr->b[last] += 1;	/* aligned: no carry */
+	local->b[last] += 2;
+	*plen = pfx.len;
 	return 0;
 }
 
@@ -143,6 +149,47 @@ neighbor_fill(struct conf_neighbor *n, json_t *circ, json_t *pr,
 	n->bfd_interval_ms = RC_BFD_MS;
 	n->bfd_mult = 3;
 }
+
+/* --- IPv6 private peering (edge) ----------------------------------------
+ * ipv6PeeringConfig's /126 on this path is a second neighbour in the same
+ * context as IPv4 (one routing context per circuit peering; IPv6 rides the
+ * same sub-interface, spec 1.8.1/2.3), carrying IPv6 unicast only, with the
+ * 100-prefix limit (3.4) and without BFD (Microsoft documents BFD on IPv4
+ * only, spec P14). Its admin state is ipv6PeeringConfig.state. */
+static void
+add_ipv6(struct conf_ctx *c, json_t *circ, json_t *pr, struct rc_peer *p,
+    enum rc_path path, const struct er_cat *cat)
+{
+	json_t *v6 = json_object_get(pr, "ipv6PeeringConfig");
+	struct conf_neighbor *n = &c->neighbors[1];
+	const char *st = jstr(v6, "state");
+	struct rc_peer tmp = *p;
+	char err[256];
+
+	if (!json_is_object(v6) || jstr(v6, "primaryPeerAddressPrefix") ==
+	    NULL)
+		return;
+	if (link_addrs(v6, path, AF_INET6, &p->nbr6, &p->local6, &p->plen6,
+	    err, sizeof(err)) == -1) {
+		log_warn("reconcile: %s: ipv6PeeringConfig: %s; IPv6 skipped",
+		    p->id, err);
+		return;
+	}
+	tmp.nbr = p->nbr6;
+	tmp.local = p->local6;
+	neighbor_fill(n, circ, pr, &tmp, path, cat);
+	snprintf(n->descr + strlen(n->descr), sizeof(n->descr) -
+	    strlen(n->descr), " v6");
+	n->fams = BGP_FAM_BIT(BGP_FAM_V6U);
+	n->bfd_interval_ms = 0;
+	n->bfd_mult = 0;
+	n->shutdown = st != NULL && strcasecmp(st, "Disabled") == 0;
+	snprintf(n->shutdown_msg, sizeof(n->shutdown_msg), "%s",
+	    n->shutdown ? RC_SHUTDOWN_MSG : "");
+	p->has_v6 = true;
+	c->nneighbors = 2;
+}
+/* --- end IPv6 private peering ---------------------------------------- */
 
 static bool
 circuit_served(json_t *c, const struct rc_opts *o)
@@ -198,12 +245,14 @@ add_peering(struct rc_desired *d, json_t *circ, json_t *peer,
 		    (long long)asn);
 		return 0;
 	}
+	/* room for the IPv4 and the IPv6 neighbour */
 	if (grow(d) == -1 || (d->conf->ctxs[d->npeers].neighbors =
-	    calloc(1, sizeof(struct conf_neighbor))) == NULL)
+	    calloc(2, sizeof(struct conf_neighbor))) == NULL)
 		return -1;
 	c = &d->conf->ctxs[d->npeers];
 	p = &d->peers[d->npeers];
-	if (link_addrs(pr, o->path, p, err, sizeof(err)) == -1) {
+	if (link_addrs(pr, o->path, AF_INET, &p->nbr, &p->local, &p->plen,
+	    err, sizeof(err)) == -1) {
 		log_warn("reconcile: %s: %s; skipped", pid, err);
 		free(c->neighbors);
 		c->neighbors = NULL;
@@ -217,6 +266,7 @@ add_peering(struct rc_desired *d, json_t *circ, json_t *peer,
 	c->kernel_table = CONF_KTABLE_NONE;
 	c->nneighbors = 1;
 	neighbor_fill(&c->neighbors[0], circ, pr, p, o->path, cat);
+	add_ipv6(c, circ, pr, p, o->path, cat);
 	d->npeers++;
 	d->conf->nctxs = d->npeers;
 	return 0;
@@ -285,6 +335,7 @@ rc_build(struct store *st, const struct rc_opts *o, const struct er_cat *cat,
 	if (gw_edge_build(st, o, d, err, errlen) == -1)
 		goto fail;
 	json_decref(circs);
+	rc_tables_assign(d);
 	return 0;
 fail:
 	json_decref(circs);

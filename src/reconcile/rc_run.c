@@ -2,7 +2,8 @@
  * The running reconciler of an edge: follows the store's change counter
  * and re-applies the desired configuration through xrd_apply() (the same
  * minimal-change path as a reload), keeps the link addresses on their
- * interfaces, and writes each session's observed state back to the store.
+ * interfaces (and takes them away when a peering goes), and writes each
+ * session's observed state back to the store.
  *
  * Status records change only when something an operator cares about
  * changes (state, prefix counts, last error, since when it is up), so two
@@ -135,8 +136,58 @@ addrs_sync(struct rc *r, const struct rc_peer *p, size_t n)
 			continue;
 		}
 		if (rc_addr_ensure(ifn, &p[i].local, p[i].plen, err,
-		    sizeof(err)) == -1)
+		    sizeof(err)) == -1 || (p[i].has_v6 && rc_addr_ensure(ifn,
+		    &p[i].local6, p[i].plen6, err, sizeof(err)) == -1))
 			log_err("reconcile: %s: %s", p[i].ctx, err);
+	}
+}
+
+/* Is address 'a' on the interface of VLAN 'vlan' still wanted by 'now'? */
+static bool
+addr_wanted(const struct rc_peer *now, size_t n, uint16_t vlan,
+    const struct addr *a, uint8_t plen)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (now[i].vlan == vlan && ((now[i].plen == plen &&
+		    addr_cmp(&now[i].local, a) == 0) || (now[i].has_v6 &&
+		    now[i].plen6 == plen && addr_cmp(&now[i].local6, a) == 0)))
+			return true;
+	return false;
+}
+
+static void
+addr_drop(const char *ifn, const struct rc_peer *p, const struct addr *a,
+    uint8_t plen)
+{
+	char err[256], s[ADDR_STRLEN];
+
+	if (rc_addr_del(ifn, a, plen, err, sizeof(err)) == -1)
+		log_err("reconcile: %s: %s", p->ctx, err);
+	else
+		log_info("reconcile: %s: %s/%u removed from %s", p->ctx,
+		    addr_ntop(a, s, sizeof(s)), plen, ifn);
+}
+
+/* The link addresses of peerings (or address families) that went, or
+ * whose subnet changed, leave their interfaces. */
+static void
+addrs_gone(struct rc *r, const struct rc_peer *now, size_t nnow)
+{
+	const struct rc_peer *p;
+	const char *ifn;
+	size_t i;
+
+	for (i = 0; i < r->npeers; i++) {
+		p = &r->peers[i];
+		if ((ifn = rc_ifname_of(&r->o, p->vlan)) == NULL)
+			continue;
+		if (!addr_wanted(now, nnow, p->vlan, &p->local, p->plen))
+			addr_drop(ifn, p, &p->local, p->plen);
+		if (p->has_v6 && !addr_wanted(now, nnow, p->vlan, &p->local6,
+		    p->plen6))
+			addr_drop(ifn, p, &p->local6, p->plen6);
 	}
 }
 
@@ -167,8 +218,9 @@ rc_initial(struct rc *r, char *err, size_t errlen)
 
 /* --- status write-back ---------------------------------------------------- */
 
+/* One session's observed state; prev is what was last written for it. */
 static json_t *
-status_doc(struct rc *r, const struct rc_peer *p, struct sess *s,
+session_doc(struct sess *s, const struct addr *nbr, const struct addr *local,
     json_t *prev)
 {
 	struct sess_info i;
@@ -176,18 +228,15 @@ status_doc(struct rc *r, const struct rc_peer *p, struct sess *s,
 	char a[ADDR_STRLEN];
 	json_t *o = json_object();
 	json_int_t since = 0;
-	const char *err;
 
 	sess_info(s, &i);
 	memset(&st, 0, sizeof(st));
 	if (i.rib_peer != NULL)
 		rib_peer_stats(i.rib_peer, &st);
-	json_object_set_new(o, "path", json_string(rc_path_name(r->o.path)));
-	json_object_set_new(o, "neighbor", json_string(addr_ntop(&p->nbr, a,
+	json_object_set_new(o, "neighbor", json_string(addr_ntop(nbr, a,
 	    sizeof(a))));
-	json_object_set_new(o, "localAddress", json_string(addr_ntop(
-	    &p->local, a, sizeof(a))));
-	json_object_set_new(o, "peerASN", json_integer(p->peer_as));
+	json_object_set_new(o, "localAddress", json_string(addr_ntop(local, a,
+	    sizeof(a))));
 	json_object_set_new(o, "state", json_string(sess_state_name(i.state)));
 	json_object_set_new(o, "adminDown", json_boolean(i.admin_down));
 	json_object_set_new(o, "adminMessage", json_string(i.admin_down ?
@@ -206,8 +255,25 @@ status_doc(struct rc *r, const struct rc_peer *p, struct sess *s,
 	    st.pfx_accepted[BGP_FAM_V4U] + st.pfx_accepted[BGP_FAM_V6U]));
 	json_object_set_new(o, "prefixesAdvertised", json_integer(
 	    st.pfx_sent[BGP_FAM_V4U] + st.pfx_sent[BGP_FAM_V6U]));
-	err = i.last_reason;
-	json_object_set_new(o, "lastError", json_string(err));
+	json_object_set_new(o, "lastError", json_string(i.last_reason));
+	return o;
+}
+
+/* The path's record: the IPv4 session at the top level (as before IPv6),
+ * the IPv6 session under "ipv6", and the context's kernel table. */
+static json_t *
+status_doc(struct rc *r, const struct rc_peer *p, struct sess *s,
+    json_t *prev)
+{
+	json_t *o = session_doc(s, &p->nbr, &p->local, prev);
+	struct sess *s6;
+
+	json_object_set_new(o, "path", json_string(rc_path_name(r->o.path)));
+	json_object_set_new(o, "peerASN", json_integer(p->peer_as));
+	json_object_set_new(o, "kernelTable", json_integer(p->table));
+	if (p->has_v6 && (s6 = sess_find(r->x->sm, p->ctx, &p->nbr6)) != NULL)
+		json_object_set_new(o, "ipv6", session_doc(s6, &p->nbr6,
+		    &p->local6, json_object_get(prev, "ipv6")));
 	return o;
 }
 
@@ -359,6 +425,7 @@ reconcile(struct rc *r)
 		return;
 	}
 	status_forget(r, peers, npeers);
+	addrs_gone(r, peers, npeers);
 	free(r->peers);
 	r->peers = peers;
 	r->npeers = npeers;
@@ -381,7 +448,8 @@ on_poll(struct ev_loop *loop, struct ev_timer *t, void *arg)
 			r->seen = now;
 		/* a view request is a change too: answer what is ours */
 		rc_views_serve(r->views, r->x, r->peers, r->npeers);
-	}
+	} else if (rc_views_again(r->views))
+		rc_views_serve(r->views, r->x, r->peers, r->npeers);
 	ev_timer_start(loop, t, RC_POLL_MS * 1000ULL);
 }
 

@@ -34,6 +34,7 @@ struct rc_views {
 	struct store		*st;
 	const struct rc_opts	*o;
 	json_t			*published;	/* stats id -> doc written */
+	bool			 again;		/* a write failed: retry */
 	struct rc_conntest	 ct[RC_CT_MAX];
 	size_t			 nct;
 };
@@ -352,14 +353,19 @@ void
 rc_views_serve(struct rc_views *v, struct xrd *x, const struct rc_peer *peers,
     size_t n)
 {
-	json_t *reqs = json_array(), *req, *doc, *a;
+	json_t *reqs, *req, *doc, *a;
 	const struct rc_peer *p;
 	char err[512];
 	size_t i;
 	bool open = false;
 
-	store_list_idx(v->st, ER_VIEW_REQ_TYPE, rc_path_name(v->o->path),
-	    req_cb, reqs);
+	if (v == NULL)
+		return;
+	reqs = json_array();
+	v->again = false;
+	if (store_list_idx(v->st, ER_VIEW_REQ_TYPE, rc_path_name(v->o->path),
+	    req_cb, reqs) != STORE_OK)
+		v->again = true;
 	json_array_foreach(reqs, i, req) {
 		doc = json_loads(json_string_value(json_object_get(req, "doc")),
 		    0, NULL);
@@ -376,14 +382,24 @@ rc_views_serve(struct rc_views *v, struct xrd *x, const struct rc_peer *peers,
 			json_object_set_new(doc, "error", json_string(err));
 		if (!open && store_begin(v->st) == STORE_OK)
 			open = true;
-		if (open && put_answer(v, req, doc) == -1)
+		if (!open || put_answer(v, req, doc) == -1) {
 			log_warn("views: cannot answer %s: %s", json_string_value(
 			    json_object_get(req, "id")), v->st->errmsg);
+			v->again = true;
+		}
 		json_decref(doc);
 	}
-	if (open && store_commit(v->st) != STORE_OK)
+	if (open && store_commit(v->st) != STORE_OK) {
 		log_warn("views: cannot commit answers: %s", v->st->errmsg);
+		v->again = true;
+	}
 	json_decref(reqs);
+}
+
+bool
+rc_views_again(const struct rc_views *v)
+{
+	return v != NULL && v->again;
 }
 
 /* --- byte counters ---------------------------------------------------------- */
@@ -436,6 +452,10 @@ rc_views_publish(struct rc_views *v, const struct rc_peer *peers, size_t n)
 	char id[RC_ID_MAX + 32];
 	bool open = false;
 
+	if (v == NULL) {
+		json_decref(now);
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if ((ifn = rc_ifname_of(v->o, peers[i].vlan)) == NULL ||
 		    fib_link_stats(ifn, &ls) == -1)

@@ -39,6 +39,9 @@ struct rc_views	*rc_views_new(struct store *, const struct rc_opts *);
 /* Answer the pending requests for this path whose peering is ours. */
 void		 rc_views_serve(struct rc_views *, struct xrd *,
 		    const struct rc_peer *, size_t);
+/* The last serve could not read or write the store: serve again on the
+ * next poll even if the change counter did not move. */
+bool		 rc_views_again(const struct rc_views *);
 /* Publish changed byte counters (call it every RC_STATUS_MS); forget
  * peerings no longer served. */
 void		 rc_views_publish(struct rc_views *, const struct rc_peer *,

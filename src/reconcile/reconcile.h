@@ -72,6 +72,10 @@ struct rc_peer {
 	uint8_t		 plen;
 	uint16_t	 vlan;
 	uint32_t	 peer_as;
+	uint32_t	 table;			/* kernel table (rc_table.c) */
+	bool		 has_v6;		/* ipv6PeeringConfig realised */
+	struct addr	 nbr6, local6;		/* the path's /126 */
+	uint8_t		 plen6;
 };
 
 /* An address this instance puts on one of its interfaces. */
@@ -103,8 +107,23 @@ int	rc_build(struct store *, const struct rc_opts *, const struct er_cat *,
 	    struct rc_desired *, char *err, size_t errlen);
 void	rc_desired_free(struct rc_desired *);
 
-/* The local address on the mapped interface (netlink; idempotent). */
+/*
+ * Kernel tables (rc_table.c): every context gets table
+ *   RC_TABLE_BASE + FNV-1a-32(context name) mod RC_TABLE_SPAN,
+ * derived, not stored, so an edge restarted on the same store installs
+ * into the same tables; a collision in one desired state moves the
+ * context that sorts later by name to the next free id (wrapping).
+ */
+#define RC_TABLE_BASE		1000
+#define RC_TABLE_SPAN		1000000		/* ids 1000 .. 1000999 */
+uint32_t	rc_table_of(const char *ctx);
+void		rc_tables_assign(struct rc_desired *);
+
+/* The local address on the mapped interface (netlink; idempotent), and
+ * its removal when the peering goes (absent already: 0). */
 int	rc_addr_ensure(const char *ifname, const struct addr *, uint8_t plen,
+	    char *err, size_t errlen);
+int	rc_addr_del(const char *ifname, const struct addr *, uint8_t plen,
 	    char *err, size_t errlen);
 
 /* The running reconciler (rc_run.c). */

@@ -61,6 +61,7 @@ void
 rib_free(struct rib *r)
 {
 	struct rib_ctx *c;
+	unsigned i;
 
 	if (r == NULL)
 		return;
@@ -70,6 +71,9 @@ rib_free(struct rib *r)
 	}
 	rib_src_free_all(r);
 	rib_attr_fini(r);
+	for (i = 1; i <= r->nreasons; i++)
+		if (r->reason_owned[i])
+			free((char *)(uintptr_t)r->reasons[i]);
 	rib_batch_free(&r->batch);
 	wbuf_free(&r->tmp);
 	free(r->scratch);
@@ -171,6 +175,58 @@ rib_reason_idx(struct rib *r, const char *why)
 		return 255;
 	r->reasons[++r->nreasons] = why;
 	return (uint8_t)r->nreasons;
+}
+
+#define RIB_REASON_COPIES	64	/* the rest share one generic text */
+#define RIB_REASON_7606		"RFC 7606 treat-as-withdraw"
+
+static uint8_t
+reason_find_sticky(const struct rib *r, const char *why)
+{
+	unsigned i;
+
+	for (i = 1; i <= r->nreasons; i++)
+		if (r->reason_sticky[i] && strcmp(r->reasons[i], why) == 0)
+			return (uint8_t)i;
+	return 0;
+}
+
+static uint8_t
+reason_add_sticky(struct rib *r, const char *why, bool owned)
+{
+	r->reasons[++r->nreasons] = why;
+	r->reason_sticky[r->nreasons] = true;
+	r->reason_owned[r->nreasons] = owned;
+	return (uint8_t)r->nreasons;
+}
+
+/*
+ * Texts built from what a peer sent are copied, at most RIB_REASON_COPIES
+ * of them: a peer cannot fill the table the policy reasons need.
+ */
+uint8_t
+rib_reason_copy(struct rib *r, const char *why)
+{
+	uint8_t idx;
+	char *c;
+
+	if ((idx = reason_find_sticky(r, why)) != 0)
+		return idx;
+	if (r->nreasons >= 253)
+		return 255;
+	if (r->ncopies < RIB_REASON_COPIES && (c = strdup(why)) != NULL) {
+		r->ncopies++;
+		return reason_add_sticky(r, c, true);
+	}
+	if ((idx = reason_find_sticky(r, RIB_REASON_7606)) != 0)
+		return idx;
+	return reason_add_sticky(r, RIB_REASON_7606, false);
+}
+
+bool
+rib_reason_sticky(const struct rib *r, uint8_t idx)
+{
+	return idx != 0 && idx <= r->nreasons && r->reason_sticky[idx];
 }
 
 const char *

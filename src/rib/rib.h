@@ -190,6 +190,10 @@ void	rib_peer_reexport(struct rib_peer *);
 size_t	rib_peer_pull(struct rib_peer *, struct wbuf *w, size_t budget);
 bool	rib_peer_pending(const struct rib_peer *);
 void	rib_peer_stats(const struct rib_peer *, struct rib_peer_stats *);
+/* Filtered paths in the peer's Adj-RIB-In by reason: cb once per reason
+ * with a non-zero count. */
+void	rib_peer_filtered(const struct rib_peer *,
+	    void (*cb)(void *arg, const char *reason, uint32_t n), void *arg);
 
 /* --- locally originated routes ------------------------------------------- */
 
@@ -236,6 +240,9 @@ struct rib_route_view {
 	const uint8_t	*large;
 	uint16_t	 large_len;
 	uint64_t	 age_us;	/* monotonic time learned */
+	/* Every attribute of the path, for re-encoding (MRT, BMP); valid
+	 * during the callback only. */
+	const struct bgp_pattrs *attrs;
 };
 
 struct rib_query {
@@ -246,6 +253,15 @@ struct rib_query {
 	struct prefix	 prefix;	/* exact, or longest match if 'lpm' */
 	bool		 lpm;
 	bool		 filtered_only;	/* ADJ_IN: only refused paths */
+	/*
+	 * Paging (no 'has_prefix'): start strictly after 'after' (IPv4
+	 * before IPv6, address order within), visit at most 'max_dests'
+	 * prefixes (0: all). A page costs one scan of the table, so
+	 * callers on the event loop keep pages small.
+	 */
+	bool		 has_after;
+	struct prefix	 after;
+	size_t		 max_dests;
 };
 
 /*
@@ -255,6 +271,16 @@ struct rib_query {
  */
 size_t	rib_walk(struct rib_ctx *, const struct rib_query *,
 	    int (*cb)(const struct rib_route_view *, void *), void *arg);
+
+/* What a paged walk covered: resume with 'after' = 'last' when 'full'. */
+struct rib_page {
+	size_t		 dests;		/* prefixes visited */
+	struct prefix	 last;		/* the last one visited */
+	bool		 full;		/* max_dests reached: there may be more */
+};
+size_t	rib_walk_page(struct rib_ctx *, const struct rib_query *,
+	    int (*cb)(const struct rib_route_view *, void *), void *arg,
+	    struct rib_page *);
 
 struct rib_ctx_stats {
 	size_t		 prefixes[BGP_FAM_MAX];	/* in Loc-RIB */

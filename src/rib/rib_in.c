@@ -14,6 +14,7 @@
  *     decoder are applied and counted.
  * A new path beyond max_prefix calls ops->max_prefix once per session.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -43,7 +44,8 @@ path_find(const struct rib_ctx *c, const struct rib_dest *d, uint16_t src,
 }
 
 void
-rib_src_count(struct rib_src *s, enum bgp_fam fam, uint32_t out, int d)
+rib_src_count(struct rib_src *s, enum bgp_fam fam, uint32_t out,
+    uint8_t reason, int d)
 {
 	struct rib_peer_stats *st;
 
@@ -53,8 +55,10 @@ rib_src_count(struct rib_src *s, enum bgp_fam fam, uint32_t out, int d)
 	st->pfx_rcvd[fam] += (uint32_t)d;
 	if (out != 0)
 		st->pfx_accepted[fam] += (uint32_t)d;
-	else
+	else {
 		st->pfx_filtered[fam] += (uint32_t)d;
+		s->peer->filt_reason[reason] += (uint32_t)d;
+	}
 }
 
 /*
@@ -88,7 +92,7 @@ rib_path_set_h(struct rib_ctx *c, struct rib_tab *t, const struct prefix *pfx,
 		if (p->in == in && p->out == out && p->reason == reason)
 			return 0;
 		rib_decide_begin(c, t, di, &st);
-		rib_src_count(s, t->fam, p->out, -1);
+		rib_src_count(s, t->fam, p->out, p->reason, -1);
 		rib_attrs_ref(c->rib, in);
 		rib_attrs_ref(c->rib, out);
 		rib_attrs_unref(c->rib, p->in);
@@ -113,7 +117,7 @@ rib_path_set_h(struct rib_ctx *c, struct rib_tab *t, const struct prefix *pfx,
 	p->out = out;
 	p->reason = out != 0 ? 0 : reason;
 	p->time = rib_now_sec(c->rib);
-	rib_src_count(s, t->fam, out, 1);
+	rib_src_count(s, t->fam, out, p->reason, 1);
 	rib_decide(c, t, di, &st);
 	return rc;
 }
@@ -136,7 +140,8 @@ rib_path_unlink_src(struct rib_ctx *c, struct rib_tab *t, uint32_t di,
 		rib_path_at(c, prev)->next = p->next;
 	else
 		d->paths = p->next;
-	rib_src_count(rib_src_get(c->rib, src), t->fam, p->out, -1);
+	rib_src_count(rib_src_get(c->rib, src), t->fam, p->out, p->reason,
+	    -1);
 	rib_attrs_unref(c->rib, p->in);
 	rib_attrs_unref(c->rib, p->out);
 	rib_slab_put(&c->paths, pi);
@@ -389,18 +394,49 @@ in_announce(struct rib_peer *p, enum bgp_fam fam, struct rbuf nlri,
 	in_set_end(p, &s);
 }
 
+/*
+ * RFC 7606 2, treat-as-withdraw: the routes leave Loc-RIB like a
+ * withdrawal, but Adj-RIB-In keeps them filtered with the decoder's
+ * reason (sticky: a policy change does not revive them), so "show route
+ * --filtered" explains why a route the peer sent is not used.
+ */
+static void
+in_keep_withdrawn(struct rib_peer *p, enum bgp_fam fam, struct rbuf nlri,
+    const struct bgp_pattrs *pa, uint8_t why)
+{
+	struct prefix pfx;
+	struct in_set s;
+
+	if (!fam_ok(p, fam) || rbuf_left(&nlri) == 0)
+		return;
+	if (in_set_begin(p, fam, pa, &s) == -1) {
+		in_withdraw(p, fam, nlri);
+		return;
+	}
+	s.reason = why;
+	while (bgp_nlri_next(&nlri, fam, &pfx) == 1)
+		in_set_one(p, fam, &s, &pfx);
+	in_set_end(p, &s);
+}
+
 static void
 in_apply(struct rib_peer *p, const struct bgp_update *u)
 {
+	char why[160];
+	uint8_t idx;
+
 	in_withdraw(p, BGP_FAM_V4U, u->withdrawn);
 	if (rbuf_left(&u->mp_unreach) > 0)
 		in_withdraw(p, u->mp_unreach_fam, u->mp_unreach);
 	if (u->action == BGP_7606_WITHDRAW) {
-		/* RFC 7606 2: the announced routes are withdrawn instead */
 		p->st.treat_as_withdraw++;
-		in_withdraw(p, BGP_FAM_V4U, u->nlri);
+		snprintf(why, sizeof(why), "RFC 7606 treat-as-withdraw: %s",
+		    u->reason);
+		idx = rib_reason_copy(p->ctx->rib, why);
+		in_keep_withdrawn(p, BGP_FAM_V4U, u->nlri, &u->attrs, idx);
 		if (rbuf_left(&u->mp_reach) > 0)
-			in_withdraw(p, u->mp_reach_fam, u->mp_reach);
+			in_keep_withdrawn(p, u->mp_reach_fam, u->mp_reach,
+			    &u->attrs, idx);
 		return;
 	}
 	if (u->action == BGP_7606_ATTR_DISCARD)
@@ -580,7 +616,8 @@ rib_in_reimport(struct rib_peer *p)
 			if (rib_dest_at(t, i)->flags & RIB_DF_FREE)
 				continue;
 			pi = path_find(c, rib_dest_at(t, i), p->src->id, &prev);
-			if (pi == 0)
+			if (pi == 0 || rib_reason_sticky(c->rib,
+			    rib_path_at(c, pi)->reason))
 				continue;
 			rib_attrs_pattrs(rib_attrs_get(c->rib,
 			    rib_path_at(c, pi)->in), &pa);

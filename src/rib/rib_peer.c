@@ -154,6 +154,7 @@ rib_peer_up(struct rib_peer *p, const struct rib_peer_session *sess)
 	s->peer = p;
 	p->src = s;
 	memset(&p->st, 0, sizeof(p->st));
+	memset(p->filt_reason, 0, sizeof(p->filt_reason));
 	memset(p->maxpfx_fired, 0, sizeof(p->maxpfx_fired));
 	p->maxpfx_pending = 0;
 	p->regroup = false;
@@ -181,7 +182,20 @@ rib_peer_down(struct rib_peer *p)
 		p->st.pfx_filtered[f] = 0;
 		p->st.pfx_sent[f] = 0;
 	}
+	memset(p->filt_reason, 0, sizeof(p->filt_reason));
 	rib_leave(r);
+}
+
+void
+rib_peer_filtered(const struct rib_peer *p,
+    void (*cb)(void *, const char *, uint32_t), void *arg)
+{
+	unsigned i;
+
+	for (i = 1; i < 256; i++)
+		if (p->filt_reason[i] != 0)
+			cb(arg, rib_reason_str(p->ctx->rib, (uint8_t)i),
+			    p->filt_reason[i]);
 }
 
 void

@@ -328,6 +328,7 @@ struct rib_peer {
 	struct rib_src	*src;		/* current session's paths */
 	struct rib_peer_stats st;
 	bool		 maxpfx_fired[BGP_FAM_MAX];
+	uint32_t	 filt_reason[256];	/* filtered paths by reason */
 	uint8_t		 maxpfx_pending;	/* families to report */
 	/* update group membership */
 	struct rib_group *group;
@@ -415,9 +416,13 @@ struct rib {
 	uint16_t	*src_ring;
 	uint32_t	 src_rhead, src_rcount;
 	struct rib_src	*flushing;
-	/* filter reasons (static strings) by index */
+	/* filter reasons by index: static strings from the policy hooks, or
+	 * copies (RFC 7606 texts) that stay filtered on re-import */
 	const char	*reasons[256];
 	unsigned	 nreasons;
+	bool		 reason_sticky[256];	/* kept on re-import */
+	bool		 reason_owned[256];	/* a copy: free it */
+	unsigned	 ncopies;
 	/* scratch */
 	uint8_t		*scratch;	/* UPDATE decoding */
 	size_t		 scratch_len;
@@ -439,6 +444,10 @@ uint32_t rib_now_sec(const struct rib *);
 void	 rib_enter(struct rib *);
 void	 rib_leave(struct rib *);
 uint8_t	 rib_reason_idx(struct rib *, const char *);
+/* A reason built at run time (copied); paths holding it keep it when
+ * import policy runs again. */
+uint8_t	 rib_reason_copy(struct rib *, const char *);
+bool	 rib_reason_sticky(const struct rib *, uint8_t);
 const char *rib_reason_str(const struct rib *, uint8_t);
 int	 rib_fam_of_af(int af, enum bgp_fam *);
 
@@ -484,7 +493,8 @@ rib_path_at(const struct rib_ctx *c, uint32_t idx)
 	return rib_vec_at(&c->paths.v, idx);
 }
 /* Sorted dest indices (address order) matching 'keep'; caller frees. */
-uint32_t *rib_table_sorted(const struct rib_tab *, size_t *n);
+uint32_t *rib_table_page(const struct rib_tab *, const struct prefix *after,
+	    size_t max, size_t *n);
 
 /* rib_decide.c */
 #define RIB_MAXNH	32
@@ -511,7 +521,8 @@ bool	 rib_path_del(struct rib_ctx *, struct rib_tab *,
 	    const struct prefix *, struct rib_src *);
 void	 rib_path_unlink_src(struct rib_ctx *, struct rib_tab *,
 	    uint32_t idx, uint16_t src);
-void	 rib_src_count(struct rib_src *, enum bgp_fam, uint32_t out, int d);
+void	 rib_src_count(struct rib_src *, enum bgp_fam, uint32_t out,
+	    uint8_t reason, int d);
 void	 rib_in_reimport(struct rib_peer *);
 void	 rib_peer_maxpfx_report(struct rib_peer *);
 

@@ -255,20 +255,84 @@ dest_cmp(const void *a, const void *b, void *arg)
 	return x->len < y->len ? -1 : x->len > y->len;
 }
 
-/* Every live dest, in address order. */
-uint32_t *
-rib_table_sorted(const struct rib_tab *t, size_t *n)
+/* Is dest i after the prefix (same family), in address order? */
+static bool
+dest_after(const struct rib_tab *t, uint32_t i, const struct prefix *after)
 {
-	uint32_t *v, i;
-	size_t k = 0;
+	const struct rib_dest *d = rib_dest_at(t, i);
+	int c = memcmp(d->key, after->b, t->alen);
+
+	return c > 0 || (c == 0 && d->len > after->len);
+}
+
+/* Max-heap on address order: the root is the largest kept so far. */
+static void
+heap_down(uint32_t *h, size_t n, size_t i, const struct rib_tab *t)
+{
+	size_t l, m;
+	uint32_t x;
+
+	for (;;) {
+		l = 2 * i + 1;
+		if (l >= n)
+			return;
+		m = l + 1 < n && dest_cmp(&h[l + 1], &h[l], (void *)t) > 0 ?
+		    l + 1 : l;
+		if (dest_cmp(&h[m], &h[i], (void *)t) <= 0)
+			return;
+		x = h[i], h[i] = h[m], h[m] = x;
+		i = m;
+	}
+}
+
+static void
+heap_up(uint32_t *h, size_t i, const struct rib_tab *t)
+{
+	uint32_t x;
+
+	while (i > 0 && dest_cmp(&h[i], &h[(i - 1) / 2], (void *)t) > 0) {
+		x = h[i], h[i] = h[(i - 1) / 2], h[(i - 1) / 2] = x;
+		i = (i - 1) / 2;
+	}
+}
+
+/*
+ * The first 'max' live dests after 'after' (NULL: from the start), in
+ * address order. One pass over the table keeping the smallest 'max' in a
+ * heap: O(n log max), so a page of "show route" costs the event loop a
+ * scan, not a sort of the whole table.
+ */
+uint32_t *
+rib_table_page(const struct rib_tab *t, const struct prefix *after,
+    size_t max, size_t *n)
+{
+	uint32_t *h, i;
+	size_t k = 0, seen = 0;
+	bool all;
 
 	*n = 0;
-	if ((v = malloc(((size_t)t->count + 1) * sizeof(*v))) == NULL)
+	all = max == 0 || max >= t->count;
+	if (all)
+		max = t->count;
+	if ((h = malloc((max + 1) * sizeof(*h))) == NULL)
 		return NULL;
-	for (i = 1; i < t->dests.hwm && k < t->count; i++)
-		if (!(rib_dest_at(t, i)->flags & RIB_DF_FREE))
-			v[k++] = i;
-	qsort_r(v, k, sizeof(*v), dest_cmp, (void *)t);
+	for (i = 1; i < t->dests.hwm && seen < t->count; i++) {
+		if (rib_dest_at(t, i)->flags & RIB_DF_FREE)
+			continue;
+		seen++;
+		if (after != NULL && !dest_after(t, i, after))
+			continue;
+		if (all)
+			h[k++] = i;		/* sorted once below */
+		else if (k < max) {
+			h[k] = i;
+			heap_up(h, k++, t);
+		} else if (k > 0 && dest_cmp(&i, &h[0], (void *)t) < 0) {
+			h[0] = i;
+			heap_down(h, k, 0, t);
+		}
+	}
+	qsort_r(h, k, sizeof(*h), dest_cmp, (void *)t);
 	*n = k;
-	return v;
+	return h;
 }

@@ -42,6 +42,7 @@ view_attrs(struct rib_route_view *v, const struct rib_tab *t,
 	v->ext_len = a->ext_len;
 	v->large = a->large;
 	v->large_len = a->large_len;
+	v->attrs = a;
 }
 
 static void
@@ -222,12 +223,22 @@ size_t
 rib_walk(struct rib_ctx *c, const struct rib_query *q,
     int (*cb)(const struct rib_route_view *, void *), void *arg)
 {
+	return rib_walk_page(c, q, cb, arg, NULL);
+}
+
+size_t
+rib_walk_page(struct rib_ctx *c, const struct rib_query *q,
+    int (*cb)(const struct rib_route_view *, void *), void *arg,
+    struct rib_page *pg)
+{
 	struct walk wk = { c, q, cb, arg, 0, false };
 	struct rib_tab *t;
 	uint32_t *v, di;
-	size_t n, i;
+	size_t n, i, dests = 0;
 	unsigned f;
 
+	if (pg != NULL)
+		memset(pg, 0, sizeof(*pg));
 	if ((q->table == RIB_ADJ_OUT && (q->peer == NULL ||
 	    q->peer->group == NULL)) || (q->peer != NULL && q->peer->ctx != c))
 		return 0;
@@ -240,11 +251,29 @@ rib_walk(struct rib_ctx *c, const struct rib_query *q,
 				walk_dest(&wk, t, di);
 			continue;
 		}
-		if ((v = rib_table_sorted(t, &n)) == NULL)
+		if (q->has_after && q->after.af != t->af &&
+		    (q->after.af == AF_INET6 || t->af == AF_INET))
+			continue;		/* this family is before 'after' */
+		v = rib_table_page(t, q->has_after && q->after.af == t->af ?
+		    &q->after : NULL, q->max_dests ? q->max_dests - dests : 0,
+		    &n);
+		if (v == NULL)
 			continue;
-		for (i = 0; i < n && !wk.stop; i++)
+		for (i = 0; i < n && !wk.stop; i++) {
 			walk_dest(&wk, t, v[i]);
+			if (pg != NULL) {
+				pg->dests++;
+				rib_dest_prefix(t, rib_dest_at(t, v[i]),
+				    &pg->last);
+			}
+		}
+		dests += n;
 		free(v);
+		if (q->max_dests != 0 && dests >= q->max_dests) {
+			if (pg != NULL)
+				pg->full = !wk.stop;
+			break;
+		}
 	}
 	return wk.n;
 }

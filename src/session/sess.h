@@ -29,6 +29,10 @@
 #define SESS_PASSWORD_MAX	80	/* TCP_MD5SIG_MAXKEYLEN */
 #define SESS_SHUTDOWN_MAX	255	/* RFC 8203 / RFC 9003 */
 #define SESS_HISTORY		32
+/* NOTIFICATIONs counted by code (0-7, RFC 4271 4.5 and RFC 7313) and
+ * subcode (0-15); others count only in the message totals. */
+#define SESS_NOTIF_CODES	8
+#define SESS_NOTIF_SUBCODES	16
 
 /* RFC 4271 section 8.2.2 states. */
 enum sess_state {
@@ -204,6 +208,41 @@ int	sess_clear_soft(struct sess *);
 /* Feed an FSM event by hand (tests, and the modules above). */
 void	sess_event(struct sess *, enum sess_event);
 
+/* --- monitoring (MRT message dumps, BMP) -------------------------------- */
+
+/*
+ * Observers of every session: each complete BGP message received or sent
+ * (header included; sent UPDATEs as the RIB packed them), and every FSM
+ * state change. Called synchronously from the session code, so a monitor
+ * must only copy what it needs and never call back into the session.
+ */
+struct sess_mon {
+	void	(*msg)(void *arg, struct sess *, bool sent,
+		    const uint8_t *msg, size_t len);
+	void	(*state)(void *arg, struct sess *, enum sess_state from,
+		    enum sess_state to);
+	void	*arg;
+};
+#define SESS_MON_MAX	4
+/* 0, or -1 when SESS_MON_MAX monitors are already registered. */
+int	sess_mgr_mon_add(struct sess_mgr *, const struct sess_mon *);
+void	sess_mgr_mon_del(struct sess_mgr *, const struct sess_mon *);
+
+/* The TCP endpoints of the session's connection (or the last one). */
+struct sess_ep {
+	struct addr	 local, remote;
+	uint16_t	 lport, rport;
+	bool		 as4;		/* negotiated 4-octet AS */
+	uint32_t	 remote_id;	/* from the peer's OPEN, host order */
+};
+void	sess_endpoints(const struct sess *, struct sess_ep *);
+/*
+ * The OPEN messages (header included) last sent to and received from the
+ * peer, for BMP Peer Up; *len 0 when none yet.
+ */
+void	sess_opens(const struct sess *, const uint8_t **sent, size_t *slen,
+	    const uint8_t **rcvd, size_t *rlen);
+
 /* --- read-only view for output ------------------------------------------ */
 
 struct sess_hist {
@@ -211,6 +250,15 @@ struct sess_hist {
 	enum sess_state		 from, to;
 	enum sess_event		 event;
 	char			 reason[96];
+	/* The NOTIFICATION sent or received in this step, if any. */
+	bool			 notif;
+	bool			 notif_sent;	/* false: received */
+	uint8_t			 code, subcode;
+	char			 text[96];	/* RFC 8203 text, cut */
+	/* A retry loop repeats the same few changes: they are counted on
+	 * the entry instead of pushing older ones out of the ring. */
+	uint32_t		 count;		/* times seen, >= 1 */
+	int64_t			 last_ms;	/* the last of them */
 };
 
 struct sess_err_rec {
@@ -230,6 +278,8 @@ struct sess_info {
 	bool		 ever_up;
 	uint64_t	 uptime_ms;		/* 0 unless Established */
 	uint32_t	 flaps;
+	uint32_t	 established;		/* times Established */
+	uint32_t	 maxpfx_events;		/* prefix-limit tear-downs */
 	uint32_t	 remote_id;
 	struct addr	 local_addr;
 	uint16_t	 local_port, remote_port;
@@ -243,6 +293,9 @@ struct sess_info {
 	uint64_t	 msg_in[6], msg_out[6];	/* by type, [0] = total */
 	uint32_t	 inq, outq;		/* messages buffered */
 	struct sess_err_rec last_sent, last_rcvd;
+	/* NOTIFICATIONs by [code][subcode] */
+	uint32_t	 notif_out[SESS_NOTIF_CODES][SESS_NOTIF_SUBCODES];
+	uint32_t	 notif_in[SESS_NOTIF_CODES][SESS_NOTIF_SUBCODES];
 	char		 last_reason[96];	/* why the session last went down */
 	const struct sess_hist *hist;		/* oldest first */
 	size_t		 nhist;

@@ -123,6 +123,8 @@ sess_reap(struct ev_loop *l, struct ev_defer *d, void *arg)
 	}
 	while ((s = m->dead_sess) != NULL) {
 		m->dead_sess = s->next_dead;
+		free(s->open_out);
+		free(s->open_in);
 		free(s);
 	}
 	while ((ls = m->dead_listeners) != NULL) {
@@ -269,6 +271,7 @@ conn_sent(struct sess_conn *c, size_t before, int rc, enum bgp_msg_type type)
 	if (c->s != NULL) {
 		c->s->msg_out[type]++;
 		c->s->msg_out[0]++;
+		sess_mon_msg(c, true, c->out.p + before, c->out.len - before);
 	}
 	sess_conn_flush(c);
 	return 0;
@@ -314,8 +317,12 @@ sess_conn_send_notification(struct sess_conn *c, const struct bgp_err *err)
 
 	conn_trim_unsent(c);
 	before = c->out.len;
-	return conn_sent(c, before, bgp_notification_encode(&c->out, err),
-	    BGP_NOTIFICATION);
+	if (conn_sent(c, before, bgp_notification_encode(&c->out, err),
+	    BGP_NOTIFICATION) == -1)
+		return -1;
+	if (c->s != NULL)
+		sess_notif_count(c->s->notif_out, err->code, err->subcode);
+	return 0;
 }
 
 int
@@ -325,8 +332,12 @@ sess_conn_send_shutdown(struct sess_conn *c, uint8_t subcode, const char *msg)
 
 	conn_trim_unsent(c);
 	before = c->out.len;
-	return conn_sent(c, before, bgp_shutdown_encode(&c->out, subcode,
-	    msg ? msg : ""), BGP_NOTIFICATION);
+	if (conn_sent(c, before, bgp_shutdown_encode(&c->out, subcode,
+	    msg ? msg : ""), BGP_NOTIFICATION) == -1)
+		return -1;
+	if (c->s != NULL)
+		sess_notif_count(c->s->notif_out, BGP_ERR_CEASE, subcode);
+	return 0;
 }
 
 int
@@ -358,6 +369,7 @@ sess_output(struct sess *s)
 			n = 0;
 		}
 		if (n > 0) {
+			sess_mon_msg(c, true, c->out.p + before, n);
 			msgs = sess_conn_count_msgs(c->out.p + before, n);
 			s->msg_out[BGP_UPDATE] += msgs;
 			s->msg_out[0] += msgs;
@@ -386,6 +398,7 @@ notif_received(struct sess *s, struct sess_conn *c, const uint8_t *body,
 	memset(&n, 0, sizeof(n));
 	if (bgp_notification_decode(body, len, &n) == -1)
 		n.code = n.subcode = 0;
+	sess_notif_count(s->notif_in, n.code, n.subcode);
 	log_remote("neighbor %s (%s): received NOTIFICATION %u/%u (%s, %s)%s%s%s",
 	    addr_ntop(&s->conf.remote, a, sizeof(a)), s->conf.ctx, n.code,
 	    n.subcode, bgp_err_code_name(n.code),
@@ -403,6 +416,8 @@ notif_received(struct sess *s, struct sess_conn *c, const uint8_t *body,
 	snprintf(s->last_rcvd.text, sizeof(s->last_rcvd.text), "%s",
 	    n.shutdown_msg);
 	s->last_rcvd.wall_ms = wall_sec() * 1000;
+	s->step_notif = s->last_rcvd;
+	s->step_notif_sent = false;
 	if (n.code == BGP_ERR_CEASE && n.subcode == BGP_CEASE_COLLISION &&
 	    s->alt != NULL) {
 		/* The peer kept the other connection. */
@@ -507,6 +522,7 @@ dispatch(struct sess_conn *c, uint8_t type, const uint8_t *body, size_t len)
 		s->msg_in[type]++;
 		s->msg_in[0]++;
 	}
+	sess_mon_msg(c, false, body - BGP_HDR_LEN, len + BGP_HDR_LEN);
 	if (c == s->alt) {
 		alt_dispatch(s, c, type, body, len);
 		return;

@@ -200,15 +200,26 @@ peer_name(const struct sess *s, char *buf, size_t len)
 	    addr_ntop(&s->conf.remote, a, sizeof(a)), s->conf.ctx);
 }
 
+/*
+ * A NOTIFICATION we sent: the last one, and, when it went on the wire
+ * (not on a connection still connecting, or none), the one of this FSM
+ * step for its history entry.
+ */
 static void
-err_record(struct sess_err_rec *r, uint8_t code, uint8_t subcode,
-    const char *text)
+sent_record(struct sess *s, uint8_t code, uint8_t subcode, const char *text,
+    bool wire)
 {
+	struct sess_err_rec *r = &s->last_sent;
+
 	r->set = true;
 	r->code = code;
 	r->subcode = subcode;
 	snprintf(r->text, sizeof(r->text), "%s", text ? text : "");
 	r->wall_ms = wall_sec() * 1000;
+	if (!wire)
+		return;
+	s->step_notif = *r;
+	s->step_notif_sent = true;
 }
 
 /* --- sending an error and closing -------------------------------------- */
@@ -222,7 +233,8 @@ sess_send_err(struct sess *s, struct sess_conn *c, const struct bgp_err *err)
 	log_warn("%s: sending NOTIFICATION %u/%u (%s, %s)", who, err->code,
 	    err->subcode, bgp_err_code_name(err->code),
 	    bgp_err_subcode_name(err->code, err->subcode));
-	err_record(&s->last_sent, err->code, err->subcode, NULL);
+	sent_record(s, err->code, err->subcode, NULL,
+	    c != NULL && !c->connecting);
 	sess_set_reason(s, "sent %s/%s", bgp_err_code_name(err->code),
 	    bgp_err_subcode_name(err->code, err->subcode));
 	if (c != NULL && !c->connecting) {
@@ -243,7 +255,8 @@ send_cease(struct sess *s, uint8_t subcode, const char *msg)
 	log_info("%s: sending Cease/%s%s%s%s", who,
 	    bgp_err_subcode_name(BGP_ERR_CEASE, subcode),
 	    msg && *msg ? " \"" : "", msg ? msg : "", msg && *msg ? "\"" : "");
-	err_record(&s->last_sent, BGP_ERR_CEASE, subcode, msg);
+	sent_record(s, BGP_ERR_CEASE, subcode, msg,
+	    c != NULL && !c->connecting);
 	sess_set_reason(s, "sent Cease/%s",
 	    bgp_err_subcode_name(BGP_ERR_CEASE, subcode));
 	s->conn = NULL;
@@ -419,8 +432,8 @@ act_collision_swap(struct sess *s)
 	else {
 		sess_conn_send_notification(old, &err);
 		sess_conn_close_flush(old);
-		err_record(&s->last_sent, BGP_ERR_CEASE, BGP_CEASE_COLLISION,
-		    NULL);
+		sent_record(s, BGP_ERR_CEASE, BGP_CEASE_COLLISION, NULL,
+		    true);
 	}
 	s->swap_silent = false;
 	s->conn = s->alt;
@@ -595,6 +608,7 @@ act_cease_maxpfx(struct sess *s)
 	err.data[5] = (s->maxpfx_limit >> 8) & 0xff;
 	err.data[6] = s->maxpfx_limit & 0xff;
 	s->conn = NULL;
+	s->maxpfx_events++;
 	sess_send_err(s, c, &err);
 	sess_set_reason(s, "maximum prefixes (%u) reached for %s",
 	    s->maxpfx_limit, bgp_fam_name(s->maxpfx_fam));
@@ -635,17 +649,53 @@ static sess_act_fn *const fsm_actions[SACT_MAX] = {
 
 /* --- state changes ------------------------------------------------------- */
 
+#define HIST_COALESCE	4	/* entries looked back for a repeat */
+
+/* A recent entry with the same change and no NOTIFICATION, or NULL. */
+static struct sess_hist *
+hist_repeat(struct sess *s, enum sess_state from, enum sess_state to,
+    enum sess_event ev)
+{
+	struct sess_hist *h;
+	size_t k;
+
+	if (s->step_notif.set)
+		return NULL;
+	for (k = 1; k <= HIST_COALESCE && k <= s->nhist; k++) {
+		h = &s->hist[(s->hist_head + SESS_HISTORY - k) % SESS_HISTORY];
+		if (h->from == from && h->to == to && h->event == ev &&
+		    !h->notif && strcmp(h->reason, s->reason) == 0 &&
+		    from != SESS_ESTABLISHED && to != SESS_ESTABLISHED)
+			return h;
+	}
+	return NULL;
+}
+
 static void
 hist_add(struct sess *s, enum sess_state from, enum sess_state to,
     enum sess_event ev)
 {
-	struct sess_hist *h = &s->hist[s->hist_head];
+	struct sess_hist *h = hist_repeat(s, from, to, ev);
 
-	h->wall_ms = wall_sec() * 1000;
+	if (h != NULL) {
+		h->count++;
+		h->last_ms = wall_sec() * 1000;
+		return;
+	}
+	h = &s->hist[s->hist_head];
+	h->wall_ms = h->last_ms = wall_sec() * 1000;
+	h->count = 1;
 	h->from = from;
 	h->to = to;
 	h->event = ev;
 	snprintf(h->reason, sizeof(h->reason), "%s", s->reason);
+	h->notif = s->step_notif.set;
+	h->notif_sent = s->step_notif_sent;
+	h->code = s->step_notif.code;
+	h->subcode = s->step_notif.subcode;
+	/* cut: the whole text stays in last_sent / last_rcvd */
+	memcpy(h->text, s->step_notif.text, sizeof(h->text) - 1);
+	h->text[sizeof(h->text) - 1] = '\0';
 	s->hist_head = (s->hist_head + 1) % SESS_HISTORY;
 	if (s->nhist < SESS_HISTORY)
 		s->nhist++;
@@ -715,9 +765,11 @@ sess_set_state(struct sess *s, enum sess_state next, enum sess_event ev)
 			sess_sock_local_v6(&s->conn->local, &rs.local_addr6);
 		s->est_at = s->change_at = now;
 		s->ever_up = true;
+		s->established++;
 		rib_peer_up(s->rp, &rs);
 		ev_defer_schedule(s->mgr->loop, &s->d_out);
 	}
+	sess_mon_state(s, old, next);
 	if (next == SESS_IDLE)
 		sess_fsm_enter_idle(s);
 }
@@ -738,6 +790,7 @@ fsm_step(struct sess *s, enum sess_event ev)
 	sess_set_state(s, e.next, ev);
 	/* Set by the reader or the action for this step's history entry. */
 	s->reason[0] = '\0';
+	s->step_notif.set = false;
 }
 
 void

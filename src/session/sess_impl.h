@@ -99,13 +99,23 @@ struct sess {
 	uint64_t		 est_at, change_at;	/* monotonic us */
 	bool			 ever_up;
 	uint32_t		 flaps;
+	uint32_t		 established, maxpfx_events;
 	uint64_t		 msg_in[6], msg_out[6];
 	struct sess_err_rec	 last_sent, last_rcvd;
+	uint32_t		 notif_out[SESS_NOTIF_CODES][SESS_NOTIF_SUBCODES];
+	uint32_t		 notif_in[SESS_NOTIF_CODES][SESS_NOTIF_SUBCODES];
+	/* the NOTIFICATION of the current FSM step, for its history entry */
+	struct sess_err_rec	 step_notif;
+	bool			 step_notif_sent;
 	char			 last_reason[96];
 	struct sess_hist	 hist[SESS_HISTORY];
 	size_t			 hist_head, nhist;
 	struct sess_hist	 hist_lin[SESS_HISTORY];
 	struct sess		*next_dead;
+	/* for monitors: last connection's endpoints, last OPENs (malloc) */
+	struct sess_ep		 ep;
+	uint8_t			*open_out, *open_in;
+	size_t			 open_out_len, open_in_len;
 };
 
 struct sess_listener {
@@ -131,6 +141,8 @@ struct sess_mgr {
 	struct ev_defer		 reaper;
 	unsigned		 nlinger;
 	uint64_t		 nrefused;	/* accepts from no neighbour */
+	struct sess_mon		 mon[SESS_MON_MAX];
+	unsigned		 nmon;
 };
 
 /* Initial idle hold (backoff start): short, for fast recovery. */
@@ -138,6 +150,15 @@ static inline uint32_t
 sess_idle_hold_initial(const struct sess_conf *c)
 {
 	return c->connect_retry < 5 ? c->connect_retry : 5;
+}
+
+/* Count a NOTIFICATION in a [code][subcode] table (out of range: not). */
+static inline void
+sess_notif_count(uint32_t t[SESS_NOTIF_CODES][SESS_NOTIF_SUBCODES],
+    uint8_t code, uint8_t subcode)
+{
+	if (code < SESS_NOTIF_CODES && subcode < SESS_NOTIF_SUBCODES)
+		t[code][subcode]++;
 }
 
 /* sess_fsm.c */
@@ -182,6 +203,11 @@ void	sess_sock_md5_sync(struct sess_mgr *, const struct addr *, const char *pw);
 void	sess_sock_local_v6(const struct addr *v4, struct addr *out);
 int	sess_sock_listener_md5(struct sess_listener *, const struct addr *,
 	    const char *pw);
+
+/* sess_mgr.c: tell the monitors */
+void	sess_mon_msg(struct sess_conn *, bool sent, const uint8_t *msg,
+	    size_t len);
+void	sess_mon_state(struct sess *, enum sess_state from, enum sess_state to);
 
 /* sess_bfd.c */
 void	sess_bfd_sync(struct sess *);

@@ -434,6 +434,8 @@ sess_info(struct sess *s, struct sess_info *i)
 	if (s->state == SESS_ESTABLISHED)
 		i->uptime_ms = (now - s->est_at) / USEC_PER_MSEC;
 	i->flaps = s->flaps;
+	i->established = s->established;
+	i->maxpfx_events = s->maxpfx_events;
 	i->open_rcvd = s->open_rcvd;
 	if (s->open_rcvd) {
 		i->remote_id = s->peer_open.bgp_id;
@@ -460,6 +462,8 @@ sess_info(struct sess *s, struct sess_info *i)
 	memcpy(i->msg_out, s->msg_out, sizeof(i->msg_out));
 	i->last_sent = s->last_sent;
 	i->last_rcvd = s->last_rcvd;
+	memcpy(i->notif_out, s->notif_out, sizeof(i->notif_out));
+	memcpy(i->notif_in, s->notif_in, sizeof(i->notif_in));
 	snprintf(i->last_reason, sizeof(i->last_reason), "%s", s->last_reason);
 	start = (s->hist_head + SESS_HISTORY - s->nhist) % SESS_HISTORY;
 	for (k = 0; k < s->nhist; k++)

@@ -4,12 +4,14 @@ with its flag; admin tokens are not throttled, one tenant's burst does not
 throttle another, unknown tokens get 401 and drain nothing, and bad flag
 values are refused with a message naming the value."""
 import os
+import socket
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from apilib import ADMIN, Client, Server, Tap, server_cmd, tempdir  # noqa
+from apilib import (ADMIN, APIV, Client, Server, Tap, server_cmd,  # noqa
+                    tempdir)
 
 t = Tap()
 tmp = tempdir("xr-api-limits-")
@@ -19,6 +21,46 @@ S1 = "30000000-0000-4000-8000-000000000001"
 S2 = "30000000-0000-4000-8000-000000000002"
 THROTTLE = ("The request rate of this token exceeded the limit of 4 requests "
             "per second (burst 10). Please try again after '%s' seconds.")
+
+
+def raw(port, hdrs, body=b""):
+    """One PUT over a raw socket: (status line and headers, body, seconds
+    to the answer, what the server sent after it before closing)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    t0 = time.time()
+    s.sendall(b"PUT /subscriptions/%s/resourceGroups/big?api-version=%s "
+              b"HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+              b"Content-Type: application/json\r\n%s\r\n%s" %
+              (S1.encode(), APIV.encode(), ADMIN.encode(), hdrs, body))
+    data = b""
+    while b"\r\n\r\n" not in data:
+        c = s.recv(4096)
+        if not c:
+            break
+        data += c
+    dt = time.time() - t0
+    head, _, body = data.partition(b"\r\n\r\n")
+    n = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            n = int(line.split(b":")[1])
+    while len(body) < n:
+        c = s.recv(4096)
+        if not c:
+            break
+        body += c
+    rest = body[n:]
+    try:
+        s.settimeout(2)
+        while True:
+            c = s.recv(4096)
+            if not c:
+                break
+            rest += c
+    except OSError:
+        rest += b"<still open>"
+    s.close()
+    return head, body[:n], dt, rest
 
 
 def flags():
@@ -57,6 +99,16 @@ def main():
          "RequestEntityTooLarge", r)
     r = A.req("PUT", rg, {"location": "westus", "tags": {"k": "x" * 3000}})
     t.status(r, 201, "a 3 kB body under the limit is accepted")
+    head, body, dt, rest = raw(srv.port, b"Content-Length: 100000000\r\n")
+    t.ok(head.startswith(b"HTTP/1.1 413") and b"RequestEntityTooLarge" in
+         body and dt < 2 and rest == b"",
+         "Content-Length 100 MB: 413 before any body byte is sent "
+         "(%.3f s), then the connection is closed" % dt, (head, body, rest))
+    chunk = b"%x\r\n%s\r\n" % (3000, b" " * 3000)
+    head, body, dt, rest = raw(srv.port, b"Transfer-Encoding: chunked\r\n",
+                               chunk * 2 + b"0\r\n\r\n")
+    t.ok(head.startswith(b"HTTP/1.1 413") and b"RequestEntityTooLarge" in
+         body, "a chunked body of 6000 bytes (no Content-Length): 413", head)
 
     # unknown tokens: 401 every time, never 429
     bad = Client(srv.port, "no-such-token")

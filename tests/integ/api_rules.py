@@ -1119,8 +1119,8 @@ PROVIDER = []
 def isolation(T1, T3, PE):
     """Every resource type of S1 looks absent to S3's token."""
     P = rgp(S1)
-    T1.wait_op(T1.req("PUT", P + "/expressRouteCircuits/n5/authorizations/x",
-                      {}))
+    au = T1.req("PUT", P + "/expressRouteCircuits/n5/authorizations/x", {})
+    T1.wait_op(au)
     paths = [P + "/expressRouteCircuits/n5",
              P + "/expressRouteCircuits/n5/peerings/AzurePrivatePeering",
              P + "/expressRouteCircuits/n5/authorizations/x",
@@ -1153,6 +1153,69 @@ def isolation(T1, T3, PE):
          "S3 lists only its own circuits", r)
     r = PE.req("GET", P + "/expressRouteCircuits/n5")
     t.ok(r.status == 404, "provider token cannot read tenant resources", r)
+    isolation_more(T1, T3, PE, paths, au)
+
+
+def isolation_more(T1, T3, PE, paths, au):
+    """The verbs and kinds isolation() leaves out: PATCH of tags, child
+    lists, resource groups and subscriptions written from outside, the
+    operation status of another tenant's write, the admin-only
+    collections (tokens, change feed) for tenant and provider tokens."""
+    P = rgp(S1)
+    bad = []
+    for p in paths:
+        r = T3.req("PATCH", p, {"tags": {"x": "y"}})
+        if r.status != 404:
+            bad.append((p, r))
+    t.ok(not bad, "S3 token: PATCH of tags on each of the %d resources of "
+         "S1 is 404" % len(paths), bad)
+    after = [T1.req("GET", p) for p in paths]
+    t.ok(all("x" not in ((a.body or {}).get("tags") or {}) for a in after),
+         "S1's resources carry no tag written by S3")
+    lists = [P + "/expressRouteCircuits", P + "/expressRouteCircuits/n5/"
+             "peerings", P + "/expressRouteCircuits/n5/authorizations",
+             P + "/routeFilters", P + "/routeFilters/rf1/routeFilterRules",
+             P + "/virtualNetworks", P + "/virtualNetworks/hub/"
+             "virtualNetworkPeerings", P + "/virtualNetworkGateways",
+             P + "/connections", "/subscriptions/%s/resourceGroups" % S1]
+    got = [(p, T3.req("GET", p).status) for p in lists]
+    t.ok(all(c == 404 for _, c in got), "S3 token: the %d collections of S1 "
+         "are 404" % len(lists), got)
+    got = [(p, PE.req("GET", p).status) for p in lists]
+    t.ok(all(c == 404 for _, c in got), "provider token: the %d collections "
+         "of S1 are 404" % len(lists), got)
+    rg = "/subscriptions/%s/resourceGroups/" % S1
+    u = T3.req("PUT", rg + "fromS3", {"location": "westus"})
+    d = T3.req("DELETE", rg + "rg")
+    t.ok(u.status == 404 and d.status == 404 and
+         T1.req("GET", rg + "rg").status == 200 and
+         T1.req("GET", rg + "fromS3").status == 404,
+         "S3 token cannot create or delete resource groups in S1", (u, d))
+    sp = T3.req("PUT", "/subscriptions/" + S3, {"properties": {
+        "circuitQuota": 100000}})
+    sd = T3.req("DELETE", "/subscriptions/" + S1)
+    t.ok(sp.status in (403, 404) and sd.status in (403, 404),
+         "a tenant cannot change subscriptions, not even its own quota",
+         (sp, sd))
+    op = au.headers.get("azure-asyncoperation", "")
+    op = op.split("://", 1)[-1]
+    op = op[op.find("/"):].split("?")[0] if "/" in op else ""
+    own = T1.req("GET", op) if op else None
+    r = T3.req("GET", op) if op else None
+    t.ok(own is not None and own.status == 200 and r.status == 404,
+         "S1's operation status is 200 for S1, 404 for S3", (op, own, r))
+    for who, c in (("tenant", T1), ("provider", PE)):
+        got = [c.req(m, p, b).status for m, p, b in (
+            ("GET", "/providers/Xroute.Admin/tokens", None),
+            ("GET", "/providers/Xroute.Admin/tokens/t1", None),
+            ("PUT", "/providers/Xroute.Admin/tokens/mine", {"properties": {
+                "role": "tenant", "subscriptionId": S3}}),
+            ("DELETE", "/providers/Xroute.Admin/tokens/t3", None),
+            ("GET", "/providers/Xroute.Admin/changes?since=0", None))]
+        t.ok(all(g in (403, 404) for g in got), "%s token: tokens and the "
+             "change feed (admin only) refused" % who, got)
+    t.ok(T3.req("GET", "/subscriptions/%s/resourceGroups" % S3).status ==
+         200, "S3's token still works after the refused attempts")
 
 
 def persistence(A, T1, tok):

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# xr-test: serial
 # The benchmark harness checked small and fast, so bench/bgp_bench.sh can
 # be trusted: bgpblast's own generator/codec self-test, an injector -> sink
 # run with no daemon, the same through a real BIRD 2 in a namespace pair

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# xr-test: serial
 # BFD interop with BIRD 2 (protocol bfd) over a veth pair between two
 # network namespaces: our session (bfdd_test, 300 ms x 3) comes Up against
 # BIRD, goes Down with diag 1 (Control Detection Time Expired) when the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# xr-test: serial
 # BFD interop with FRR's bfdd, run standalone (no zebra, no watchfrr) in a
 # network namespace with its own pid file and vty/control sockets, queried
 # with vtysh --vty_socket. Our session (bfdd_test, 300 ms x 3) comes Up,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# xr-test: serial
 # The lab end to end: bring up a circuit (two BIRD CEs, two xrouted edges,
 # an xrouted gateway, a VNet host), send traffic through it, cut the
 # primary link, check that traffic continues over the secondary path and

@@ -5,7 +5,10 @@
                                               prints the service key
   reconcile_api.py STATE peering NAME VLAN P1 P2 KEY [STATE]
                                               PUT AzurePrivatePeering
-  reconcile_api.py STATE get NAME             GET the peering (JSON)
+  reconcile_api.py STATE get NAME [EXPR]      GET the peering (JSON), or
+                                              the value of EXPR on it (d)
+  reconcile_api.py STATE circuit-get NAME [EXPR]
+                                              the same for the circuit
   reconcile_api.py STATE delete NAME          DELETE the peering
   reconcile_api.py STATE vnet NAME SPACES [GWSUBNET]
                                               PUT a VNet (spaces comma
@@ -119,13 +122,39 @@ def peering(st, name, vlan, p1, p2, key, state="Enabled"):
     t.wait_op(r)
 
 
-def get(st, name):
+def show(body, expr=None):
+    """The document, or EXPR evaluated on it as lib.sh's json_get does
+    (one process per check: python starts slowly on a loaded machine)."""
+    if expr is None:
+        print(json.dumps(body))
+        return
+    try:
+        v = eval(expr, {"d": body, "len": len, "str": str})
+    except Exception:
+        sys.exit(1)
+    if isinstance(v, (dict, list, tuple)):
+        print(json.dumps(v, sort_keys=True))
+    elif isinstance(v, bool):
+        print("true" if v else "false")
+    else:
+        print("null" if v is None else v)
+
+
+def circuit_get(st, name, expr=None):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("GET", RG + "/expressRouteCircuits/%s" % name)
+    if r.status != 200:
+        die("circuit-get", r)
+    show(r.body, expr)
+
+
+def get(st, name, expr=None):
     t = Client(st["port"], st["tok"]["tenant"])
     r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/"
               "AzurePrivatePeering" % name)
     if r.status != 200:
         die("get", r)
-    print(json.dumps(r.body))
+    show(r.body, expr)
 
 
 def delete(st, name):
@@ -236,6 +265,7 @@ def env(st):
 
 
 STEPS = {"circuit": circuit, "peering": peering, "get": get,
+         "circuit-get": circuit_get,
          "delete": delete, "post": post, "env": env, "vnet": vnet,
          "vpeer": vpeer, "delvpeer": delvpeer, "gateway": gateway, "connection": connection,
          "getconn": getconn, "delconn": delconn, "gwpeers": gwpeers}

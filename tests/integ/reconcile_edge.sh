@@ -43,25 +43,6 @@ start_edge xr-rce-e2 e2 secondary 10.255.0.2 200=p200
 
 # ---- CEs from a template (reconcile_lib.bash) ---------------------------------
 # The secondary CE is FRR (one case with another implementation).
-write_frr() {  # dir local peer key
-  mkdir -p "$1"
-  cat >"$1/frr.conf" <<EOF
-frr defaults traditional
-hostname c2
-router bgp 65010
- bgp router-id $2
- no bgp ebgp-requires-policy
- no bgp network import-check
- neighbor $3 remote-as 12076
- neighbor $3 password $4
- neighbor $3 timers 60 180
- neighbor $3 timers connect 2
- neighbor $3 update-source $2
- address-family ipv4 unicast
-  network 10.2.20.0/25
- exit-address-family
-EOF
-}
 declare -A SOCK
 for c in "c1 172.16.0.1 172.16.0.2 $KEY1" "c3 172.16.1.1 172.16.1.2 $KEY3"; do
   set -- $c
@@ -132,8 +113,7 @@ notest c1 && notest c2 && ok "old key on the CEs: no session (MD5 mismatch)" ||
   not_ok "sessions stayed down with the old key"
 write_ce c1 172.16.0.1 172.16.0.2 "$KEY2"
 birdc -s "${SOCK[c1]}" configure >/dev/null
-frr_vtysh "$D/c2" "configure terminal" "router bgp 65010" \
-  "neighbor 172.16.0.6 password $KEY2" >/dev/null
+frr_key "$D/c2" 172.16.0.6 "$KEY2"
 wait_until 30 est c1 && wait_until 20 est c2 &&
   ok "CEs on the new key: both sessions Established again" ||
   not_ok "sessions back with the new key"

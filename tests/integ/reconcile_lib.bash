@@ -76,6 +76,66 @@ protocol bgp msee {
 EOF
 }
 
+# write_ce6 NAME LOCAL6 PEER6 KEY [ROUTES]: add an IPv6 session "msee6" to
+# the BIRD CE of write_ce, announcing $D/NAME/routes6.conf (default
+# fd99:20::/48 only; ROUTES N: N /64s under fd99:64::/48 instead).
+write_ce6() {
+  local i n=${5:-0}
+  if [ "$n" -gt 0 ]; then
+    for ((i = 0; i < n; i++)); do
+      printf 'route fd99:64:0:%x::/64 blackhole;\n' "$i"
+    done >"$D/$1/routes6.conf"
+  else
+    echo "route fd99:20::/48 blackhole;" >"$D/$1/routes6.conf"
+  fi
+  grep -q "protocol bgp msee6" "$D/$1/bird.conf" && return 0
+  sed -e "s|@DIR@|$D/$1|g" -e "s|@LOCAL@|$2|g" -e "s|@PEER@|$3|g" \
+    -e "s|@KEY@|$4|g" >>"$D/$1/bird.conf" <<'EOF'
+protocol static s6 {
+	ipv6;
+include "@DIR@/routes6.conf";
+}
+protocol bgp msee6 {
+	local @LOCAL@ as 65010;
+	neighbor @PEER@ as 12076;
+	password "@KEY@";
+	hold time 180;
+	connect retry time 2;
+	error wait time 1, 5;
+	ipv6 { import all; export where source = RTS_STATIC; };
+}
+EOF
+}
+
+# write_frr DIR LOCAL PEER KEY: an FRR CE (AS 65010) announcing
+# 10.2.20.0/25 to the edge at PEER over TCP-MD5 KEY; start it with
+# start_frr NS DIR (lib.sh).
+write_frr() {
+  mkdir -p "$1"
+  cat >"$1/frr.conf" <<EOF
+frr defaults traditional
+hostname $(basename "$1")
+router bgp 65010
+ bgp router-id $2
+ no bgp ebgp-requires-policy
+ no bgp network import-check
+ neighbor $3 remote-as 12076
+ neighbor $3 password $4
+ neighbor $3 timers 60 180
+ neighbor $3 timers connect 2
+ neighbor $3 update-source $2
+ address-family ipv4 unicast
+  network 10.2.20.0/25
+ exit-address-family
+EOF
+}
+
+# frr_key DIR PEER KEY: change the FRR CE's MD5 key for PEER at run time
+frr_key() {
+  frr_vtysh "$1" "configure terminal" "router bgp 65010" \
+    "neighbor $2 password $3" >/dev/null
+}
+
 # stop the edges and the API, then look for sanitizer reports in their logs
 rce_logs_clean() {
   local n

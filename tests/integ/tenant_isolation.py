@@ -1,9 +1,10 @@
 """Run by tenant_isolation.sh inside tenant A's namespace: as tenant A,
 send one malformed UPDATE of each RFC 7606 class to the edge, check A's
 outcome (treat-as-withdraw, attribute discard, or a session reset with
-the NOTIFICATION of RFC 4271 6.3 / RFC 7606 3), and after every step check
-that tenant B's session (state, uptime, flap count) and routes (in the
-edge's RIB and in B's kernel table) did not move.
+the NOTIFICATION of RFC 4271 6.3 / RFC 7606 3), then flood 10,000 valid
+prefixes; after every step check that tenant B's session (state, uptime,
+flap count) and routes (in the edge's RIB and in B's kernel table) did
+not move.
 
     tenant_isolation.py XRCTL EDGE_SOCK EDGE_NETNS"""
 import json
@@ -194,6 +195,32 @@ for name, code, sub, kw in RESETS:
     b_unchanged("session reset: " + name)
     if establish("after " + name):
         a_flaps = nbr(A)["flaps"]
+
+# flood fairness: a burst of 10,000 valid prefixes from A (packed ~1,000
+# per UPDATE) is absorbed while B's session and routes do not move
+FLOOD = ["10.%d.%d.0/24" % (128 + i // 256, i % 256) for i in range(10000)]
+t0 = time.time()
+for i in range(0, len(FLOOD), 1000):
+    spk.send_update(BASE, FLOOD[i:i + 1000])
+
+
+def a_pfx():
+    return xr("show", "bgp", "summary")["contexts"]["tenant-a"]["peers"][
+        A]["pfxRcd"]
+
+
+def k_count():
+    return len(kernel(1001)) == len(GOOD) + len(FLOOD)
+
+
+ok = wait(lambda: a_pfx() == len(GOOD) + len(FLOOD), 60)
+tap(ok, "flood: tenant A's 10,000 prefixes accepted in %.1f s" %
+    (time.time() - t0), a_pfx())
+tap(wait(k_count, 60), "flood: table 1001 holds all 10,003 routes after "
+    "%.1f s" % (time.time() - t0), len(kernel(1001)))
+tap(spk.wait_notification(0.1) is None and nbr(A)["flaps"] == a_flaps,
+    "flood: tenant A's own session stayed up")
+b_unchanged("a flood of 10,000 prefixes from tenant A")
 spk.close()
 print("1..%d" % n)
 sys.exit(1 if failed else 0)

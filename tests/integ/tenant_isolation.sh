@@ -4,7 +4,8 @@
 # announces 10.2.20.0/25; tenant A is a raw BGP speaker
 # (tests/integ/bgpinject.py) that announces the same prefix and then sends
 # one malformed UPDATE of each RFC 7606 class (treat-as-withdraw, attribute
-# discard, session reset) and a flood of 300 bad UPDATEs. After every step
+# discard, session reset), a flood of 300 bad UPDATEs and one of 10,000
+# valid prefixes. After every step
 # tenant_isolation.py checks A's outcome and that B's session uptime, flap
 # count, errors, RIB routes and kernel table did not move.
 #

@@ -104,7 +104,10 @@ check "xrctl prints it and fails" grep -q \
   "The BGP Peering MicrosoftPeering with Service Key $SKEY is not found." <<<"$ERR"
 
 # ---- stats -------------------------------------------------------------------------
-stat_of() { "${X[@]}" get-stats -g rg -n c1 -o json | json_get "d[\"$1\"]"; }
+stat_of() {  # sed, not python: this runs in a polling loop
+  "${X[@]}" get-stats -g rg -n c1 -o json |
+    sed -nE "s/^ *\"$1\": ([0-9]+),?\$/\1/p"
+}
 IN0=$(stat_of primarybytesIn)
 in_ns xr-vw-c1 ping -c 10 -i 0.05 -s 1000 -q 172.16.0.2 >/dev/null
 grown() { [ "$(stat_of primarybytesIn)" -ge $((IN0 + 10000)) ]; }
@@ -122,7 +125,7 @@ check "peering stats text: the seed's four columns, numbers under them" \
 for c in "c1 e1 172.16.0.2 172.16.0.1" "c2 e2 172.16.0.6 172.16.0.5"; do
   set -- $c
   ip -n xr-vw-$1 addr add 10.2.20.1/32 dev lo
-  ip -n xr-vw-$1 route add 10.200.0.0/24 via "$3"
+  ip -n xr-vw-$1 route add 10.200.0.0/24 via "$3" src 10.2.20.1
   ip -n xr-vw-$2 addr add 10.200.0.1/32 dev lo
   ip -n xr-vw-$2 route add 10.2.20.0/25 via "$4"
 done
@@ -133,7 +136,7 @@ check "test started on both edges" grep -qzE \
 has_table() { in_ns "$1" nft list table inet xroute_conntest >/dev/null 2>&1; }
 check "the counting ACL is in the primary edge's nftables" has_table xr-vw-e1
 pings() {  # ns count
-  in_ns "$1" ping -c "$2" -i 0.05 -W 1 -q -I 10.2.20.1 10.200.0.1 >/dev/null
+  in_ns "$1" ping -c "$2" -i 0.05 -W 1 -q 10.200.0.1 >/dev/null
 }
 pings xr-vw-c1 7
 pings xr-vw-c2 4
@@ -165,6 +168,21 @@ check "verdict: traffic does not return" grep -q \
 gone() { ! has_table "$1"; }
 check "stop removed the table on the primary edge" gone xr-vw-e1
 check "and on the secondary edge" gone xr-vw-e2
+
+# UDP to port 3389 from the primary side only: the port appears in the
+# lines; nothing answers UDP there and the secondary sees nothing
+"${X[@]}" start-connectivity-test -g rg -n c1 --source-ip 10.2.20.0/25 \
+  --destination-ip 10.200.0.1 --protocol UDP --destination-port 3389 >/dev/null
+in_ns xr-vw-c1 "$XR_BUILD/tests/tools/udpprobe" send 10.200.0.1 3389 -c 6 \
+  -i 10 >/dev/null
+in_ns xr-vw-c1 "$XR_BUILD/tests/tools/udpprobe" send 10.200.0.1 3390 -c 2 \
+  -i 10 >/dev/null                                 # another port: not counted
+TXT=$("${X[@]}" stop-connectivity-test -g rg -n c1)
+check "UDP dstport 3389: 6 received on the primary edge" grep -qzF \
+  "src 10.2.20.0/25 dst 10.200.0.1 dstport 3389 (received): 6 matches
+src 10.200.0.1 srcport 3389 dst 10.2.20.0/25 (sent): 0 matches" <<<"$TXT"
+check "verdict: the secondary path is silent" grep -q \
+  "^Verdict (OnePathSilent): the secondary edge shows no matches" <<<"$TXT"
 check_eq "results after stop: not running (400)" \
   "$($API post c1 AzurePrivatePeering/connectivityTestResults | cut -d' ' -f1)" "400"
 

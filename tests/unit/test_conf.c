@@ -185,7 +185,7 @@ static const struct bad_case bad_cases[] = {
 	  "t.conf:6: unknown keyword 'colour' in neighbor block" },
 	{ HDR "frobnicate 1\n",
 	  "t.conf:3: unknown keyword 'frobnicate' (router-id, as, listen, "
-	  "control, context, include)" },
+	  "control, metrics, context, include, mrt, bmp)" },
 	{ HDR "context c1 {\n bogus\n}\n",
 	  "t.conf:4: unknown keyword 'bogus' in context \"c1\" (local-as, "
 	  "route, neighbor, kernel-table)" },
@@ -199,6 +199,14 @@ static const struct bad_case bad_cases[] = {
 	  "keepalive 20 }}",
 	  "t.conf:4: neighbor 10.0.0.2: keepalive 20 is too long for "
 	  "hold-time 30 (at most hold-time / 3 = 10)" },
+	/* a secret is never quoted back (it would land in logs) */
+	{ HDR "context c1 { neighbor 10.0.0.2 { remote-as 1 password "
+	  "\"SECRET-0123456789-0123456789-0123456789-0123456789-0123456789-"
+	  "0123456789-0123456789\" }}",
+	  "t.conf:3: password is too long (83 bytes, at most 80); its value "
+	  "is not shown" },
+	{ HDR "context c1 { neighbor 10.0.0.2 { remote-as 1 password \"\" }}",
+	  "t.conf:3: password must not be empty" },
 	{ HDR "context c1 { neighbor 10.0.0.2 { remote-as 1 connect-retry 0 }}",
 	  "t.conf:3: connect-retry 0 is out of range (1-65535)" },
 	{ HDR "context c1 { neighbor 10.0.0.2 { remote-as 1 max-prefix 0 }}",

@@ -53,6 +53,8 @@ test_parse(void)
 	T_EQ(r.table, RIB_ADJ_OUT);
 	T_EQ(parse("s r --limit 25", &r, err, sizeof(err)), 0);
 	T_EQ(r.limit, 25);
+	T_EQ(parse("s r --lim 5 --aft 10.1.0.0/16", &r, err, sizeof(err)), 0);
+	T_CHECK(r.has_after && r.after.len == 16 && r.after.b[1] == 1);
 	T_EQ(parse("s r 10.1.2.3", &r, err, sizeof(err)), 0);
 	T_CHECK(r.lpm);
 	T_STREQ(r.ctx, "");
@@ -97,11 +99,13 @@ test_parse_errors(void)
 		  "--pre-policy, --filtered, --advertised" },
 		{ "show route c1 c2", "unexpected 'c2' (show route [CONTEXT] "
 		  "[PREFIX] [--pre-policy|--filtered|--advertised NEIGHBOR] "
-		  "[--limit N])" },
-		{ "show route --limit x", "--limit needs a number of routes "
+		  "[--limit N] [--after PREFIX])" },
+		{ "show route --limit x", "--limit needs a number of prefixes "
 		  "(0 for all, at most 10000000)" },
-		{ "show route --limit", "--limit needs a number of routes "
+		{ "show route --limit", "--limit needs a number of prefixes "
 		  "(0 for all, at most 10000000)" },
+		{ "show route --after x", "--after needs the PREFIX to "
+		  "resume after (the \"next\" of a reply)" },
 		{ "show route 10.0.0.0/33", "10.0.0.0/33 is not a prefix "
 		  "(a.b.c.d/len or IPv6/len)" },
 		{ "neighbor 10.0.0.2 sideways", "unknown word 'sideways' after "
@@ -112,7 +116,7 @@ test_parse_errors(void)
 		  "ADDRESS up takes no reason)" },
 		{ "reload now", "unexpected 'now' (reload takes no arguments)" },
 		{ "s r --x", "unknown word '--x' after show route (expected "
-		  "--pre-policy, --filtered, --advertised, --limit)" },
+		  "--pre-policy, --filtered, --advertised, --limit, --after)" },
 	};
 	struct ctl_req r;
 	char err[256];

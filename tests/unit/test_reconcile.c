@@ -208,6 +208,80 @@ test_options(void)
 	T_EQ(o.nifmap, 2);
 }
 
+/* ipv6PeeringConfig: a second, IPv6-only neighbour in the same context on
+ * the path's /126; every context its own derived kernel table. */
+static void
+test_build_ipv6_tables(void)
+{
+	struct store *s = NULL;
+	struct rc_opts o = { .path = RC_SECONDARY, .location = "Silicon Valley",
+	    .router_id = 1 };
+	struct rc_desired d;
+	const struct conf_neighbor *n;
+	struct conf_ctx two[2];
+	char err[256], a[ADDR_STRLEN], id[512], doc[1536];
+	size_t i;
+
+	T_EQ(store_open_sqlite(dbpath, &s), STORE_OK);
+	T_EQ(store_begin(s), STORE_OK);
+	circuit(s, "g", "gggggggg-0000-4000-8000-000000000007",
+	    "Silicon Valley", "Provisioned", "Standard", "westus");
+	snprintf(id, sizeof(id), SUBP "g/peerings/AzurePrivatePeering");
+	snprintf(doc, sizeof(doc), "{\"id\":\"%s\",\"properties\":{"
+	    "\"peeringType\":\"AzurePrivatePeering\",\"peerASN\":65020,"
+	    "\"primaryPeerAddressPrefix\":\"172.16.7.0/30\","
+	    "\"secondaryPeerAddressPrefix\":\"172.16.7.4/30\",\"vlanId\":207,"
+	    "\"ipv6PeeringConfig\":{\"primaryPeerAddressPrefix\":"
+	    "\"fd00:7::/126\",\"secondaryPeerAddressPrefix\":\"fd00:7::4/126\","
+	    "\"state\":\"Disabled\"}}}", id);
+	put(s, PT, id, SUBP "g", doc);
+	T_EQ(store_commit(s), STORE_OK);
+	T_EQ(rc_build(s, &o, NULL, &d, err, sizeof(err)), 0);
+	T_EQ(d.npeers, 4);
+	for (i = 0; i < d.npeers && i < d.conf->nctxs; i++) {
+		/* derived (FNV-1a of the name), in range, one per context */
+		T_EQ(d.conf->ctxs[i].kernel_table,
+		    rc_table_of(d.conf->ctxs[i].name));
+		T_EQ(d.peers[i].table, d.conf->ctxs[i].kernel_table);
+		T_CHECK(d.peers[i].table >= RC_TABLE_BASE &&
+		    d.peers[i].table < RC_TABLE_BASE + RC_TABLE_SPAN);
+		T_CHECK(i == 0 || d.peers[i].table != d.peers[0].table);
+		if (strcmp(d.peers[i].ctx, "gggggggg-0000-4000-8000-"
+		    "000000000007/AzurePrivatePeering") != 0) {
+			T_CHECK(!d.peers[i].has_v6);
+			T_EQ(d.conf->ctxs[i].nneighbors, 1);
+			continue;
+		}
+		T_EQ(d.peers[i].table, 691813);	/* the documented rule */
+		T_CHECK(d.peers[i].has_v6);
+		T_EQ(d.peers[i].plen6, 126);
+		T_STREQ(addr_ntop(&d.peers[i].local6, a, sizeof(a)),
+		    "fd00:7::6");
+		T_EQ(d.conf->ctxs[i].nneighbors, 2);
+		n = &d.conf->ctxs[i].neighbors[1];
+		T_STREQ(addr_ntop(&n->addr, a, sizeof(a)), "fd00:7::5");
+		T_STREQ(addr_ntop(&n->local_addr, a, sizeof(a)), "fd00:7::6");
+		T_EQ(n->remote_as, 65020);
+		T_EQ(n->fams, BGP_FAM_BIT(BGP_FAM_V6U));
+		T_EQ(n->max_prefix[BGP_FAM_V6U], 100);
+		T_EQ(n->bfd_interval_ms, 0);
+		T_CHECK(n->shutdown);		/* ipv6PeeringConfig Disabled */
+		T_CHECK(!d.conf->ctxs[i].neighbors[0].shutdown);
+	}
+	rc_desired_free(&d);
+	store_close(s);
+
+	/* a collision: the later context moves to the next id */
+	T_EQ(rc_table_of("x"), 443695);
+	memset(two, 0, sizeof(two));
+	strcpy(two[0].name, "x");
+	strcpy(two[1].name, "x");
+	memset(&d, 0, sizeof(d));
+	d.conf = &(struct xr_conf){ .ctxs = two, .nctxs = 2 };
+	rc_tables_assign(&d);
+	T_EQ(two[0].kernel_table + two[1].kernel_table, 443695 * 2 + 1);
+}
+
 int
 main(void)
 {
@@ -215,6 +289,7 @@ main(void)
 	T_RUN(test_build_primary);
 	T_RUN(test_build_secondary);
 	T_RUN(test_options);
+	T_RUN(test_build_ipv6_tables);
 	unlink(dbpath);
 	strcat(dbpath, "-wal");
 	unlink(dbpath);

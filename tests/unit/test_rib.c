@@ -395,6 +395,32 @@ adj_in(struct rib_ctx *c, struct rib_peer *p, bool filtered_only)
 	return s;
 }
 
+struct rcount {
+	const char	*want;
+	uint32_t	 n;
+	int		 calls;
+};
+
+static void
+rcount_cb(void *arg, const char *reason, uint32_t n)
+{
+	struct rcount *r = arg;
+
+	r->calls++;
+	if (strcmp(reason, r->want) == 0)
+		r->n = n;
+}
+
+/* Filtered paths of the peer with this reason (rib_peer_filtered). */
+static uint32_t
+reason_count(struct rib_peer *p, const char *why)
+{
+	struct rcount r = { .want = why };
+
+	rib_peer_filtered(p, rcount_cb, &r);
+	return r.n;
+}
+
 static void
 test_as_loop(void)
 {
@@ -414,6 +440,12 @@ test_as_loop(void)
 	T_EQ(st.pfx_rcvd[BGP_FAM_V4U], 1);
 	T_EQ(st.pfx_filtered[BGP_FAM_V4U], 1);
 	T_EQ(st.pfx_accepted[BGP_FAM_V4U], 0);
+	T_EQ(reason_count(w.a.p, "AS loop"), 1);
+	announce(&w.a, "192.0.3.0/24", &x);
+	T_EQ(reason_count(w.a.p, "AS loop"), 2);
+	/* the peer going down empties the counts with its paths */
+	rib_peer_down(w.a.p);
+	T_EQ(reason_count(w.a.p, "AS loop"), 0);
 	rib_free(w.r);
 }
 
@@ -663,6 +695,7 @@ test_update_bytes(void)
 	/* ORIGIN with a bad value: RFC 7606 treat-as-withdraw */
 	{
 		struct tattrs y;
+		char why[160];
 
 		ta_init(&y, p1, 1, "10.0.0.2");
 		y.a.origin = 1;
@@ -674,6 +707,25 @@ test_update_bytes(void)
 		rib_peer_stats(w.a.p, &st);
 		T_EQ(st.treat_as_withdraw, 1);
 		T_EQ(loc(w.c, "192.0.2.0/24").n, 0);
+		/* kept in Adj-RIB-In, filtered, with the decoder's reason */
+		T_EQ(adj_in(w.c, w.a.p, true).nfiltered, 1);
+		snprintf(why, sizeof(why), "%s", adj_in(w.c, w.a.p,
+		    true).reason);
+		T_CHECK(strncmp(why, "RFC 7606 treat-as-withdraw: ", 28) == 0);
+		T_CHECK(strstr(why, " malformed: ") != NULL);
+		T_EQ(st.pfx_filtered[BGP_FAM_V4U], 1);
+		T_EQ(reason_count(w.a.p, why), 1);
+		/* a re-import (policy change) does not revive it */
+		rib_peer_reimport(w.a.p);
+		T_EQ(loc(w.c, "192.0.2.0/24").n, 0);
+		T_EQ(adj_in(w.c, w.a.p, true).nfiltered, 1);
+		/* a valid announcement replaces it */
+		ta_init(&y, p1, 1, "10.0.0.2");
+		len = enc_update(m, sizeof(m), &y, BGP_FAM_V4U, p, 1);
+		T_EQ(rib_peer_update(w.a.p, m + 19, len - 19, &err), 0);
+		T_EQ(loc(w.c, "192.0.2.0/24").n, 1);
+		T_EQ(adj_in(w.c, w.a.p, true).nfiltered, 0);
+		T_EQ(reason_count(w.a.p, why), 0);
 	}
 	/* a malformed body is a session reset */
 	T_EQ(rib_peer_update(w.a.p, bad, sizeof(bad), &err), -1);
@@ -731,6 +783,35 @@ test_walk(void)
 	T_STREQ(o.pfx[2], "192.0.2.0/25");
 	T_STREQ(o.pfx[3], "198.51.100.0/24");
 	T_CHECK(o.local[0] && !o.local[1]);
+	/* pages: two prefixes, then resume after the last one, across the
+	 * IPv4 -> IPv6 boundary */
+	{
+		struct rib_page pg;
+
+		memset(&o, 0, sizeof(o));
+		q.af = 0;
+		q.max_dests = 2;
+		rib_walk_page(w.c, &q, order_cb, &o, &pg);
+		T_EQ(o.n, 2);
+		T_STREQ(o.pfx[1], "192.0.2.0/24");
+		T_CHECK(pg.full && pg.dests == 2);
+		q.has_after = true;
+		q.after = pg.last;
+		q.max_dests = 3;
+		memset(&o, 0, sizeof(o));
+		rib_walk_page(w.c, &q, order_cb, &o, &pg);
+		T_EQ(o.n, 3);
+		T_STREQ(o.pfx[0], "192.0.2.0/25");
+		T_STREQ(o.pfx[2], "2001:db8::/32");
+		T_CHECK(pg.full);
+		q.after = pg.last;
+		memset(&o, 0, sizeof(o));
+		rib_walk_page(w.c, &q, order_cb, &o, &pg);
+		T_CHECK(o.n == 0 && !pg.full && pg.dests == 0);
+		q.has_after = false;
+		q.max_dests = 0;
+		q.af = AF_INET;
+	}
 	/* longest match */
 	memset(&o, 0, sizeof(o));
 	q.has_prefix = true;

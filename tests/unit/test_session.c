@@ -467,7 +467,57 @@ test_notification_received(void)
 	T_EQ(i.last_rcvd.subcode, 2);
 	T_STREQ(i.last_rcvd.text, "maint");
 	T_EQ(i.msg_in[BGP_NOTIFICATION], 1);
+	T_EQ(i.notif_in[6][2], 1);
+	T_EQ(i.notif_in[6][1], 0);
+	/* the history entry of Established -> Idle carries it */
+	T_CHECK(i.nhist >= 1);
+	if (i.nhist >= 1) {
+		const struct sess_hist *h = &i.hist[i.nhist - 1];
+
+		T_EQ(h->from, SESS_ESTABLISHED);
+		T_EQ(h->to, SESS_IDLE);
+		T_CHECK(h->notif && !h->notif_sent);
+		T_EQ(h->code, 6);
+		T_EQ(h->subcode, 2);
+		T_STREQ(h->text, "maint");
+		T_EQ(h->count, 1);
+		T_CHECK(h->wall_ms > 1700000000000LL);
+	}
+	/* the entries before it have none */
+	T_CHECK(i.nhist < 2 || !i.hist[i.nhist - 2].notif);
 	close(fd);
+	env_free(&e);
+}
+
+/* A down/up loop is counted on two entries, not 32 copies of them. */
+static void
+test_history_coalesce(void)
+{
+	struct sess_info i;
+	struct env e;
+	int k;
+
+	env_init(&e, true, 90);
+	pump(&e, 20);
+	for (k = 0; k < 40; k++) {
+		sess_admin_down(e.s, "loop");
+		pump(&e, 1);
+		sess_admin_up(e.s);
+		pump(&e, 1);
+	}
+	sess_info(e.s, &i);
+	T_EQ(i.nhist, 2);
+	if (i.nhist == 2) {
+		T_EQ(i.hist[0].from, SESS_IDLE);
+		T_EQ(i.hist[0].to, SESS_ACTIVE);
+		T_EQ(i.hist[0].count, 41);
+		T_EQ(i.hist[1].from, SESS_ACTIVE);
+		T_EQ(i.hist[1].to, SESS_IDLE);
+		T_EQ(i.hist[1].count, 40);
+		T_CHECK(!i.hist[1].notif);	/* nothing went on the wire */
+		T_CHECK(i.hist[1].last_ms >= i.hist[1].wall_ms);
+	}
+	T_EQ(i.notif_out[BGP_ERR_CEASE][2], 0);
 	env_free(&e);
 }
 
@@ -688,6 +738,12 @@ test_max_prefix(void)
 	T_CHECK(i.idle_restart);
 	T_CHECK(i.idle_restart_ms <= 1000);
 	T_EQ(i.last_sent.subcode, BGP_CEASE_MAXPFX);
+	T_EQ(i.maxpfx_events, 1);
+	T_EQ(i.established, 1);
+	T_EQ(i.notif_out[BGP_ERR_CEASE][BGP_CEASE_MAXPFX], 1);
+	T_CHECK(i.nhist >= 1 && i.hist[i.nhist - 1].notif &&
+	    i.hist[i.nhist - 1].notif_sent &&
+	    i.hist[i.nhist - 1].subcode == BGP_CEASE_MAXPFX);
 	close(fd);
 	/* max-prefix-restart 1: it comes back by itself. */
 	fd = peer_accept(&e);
@@ -746,6 +802,7 @@ main(void)
 	T_RUN(test_keepalive_and_hold);
 	T_RUN(test_notification_received);
 	T_RUN(test_admin_down_up);
+	T_RUN(test_history_coalesce);
 	T_RUN(test_passive);
 	T_RUN(test_unknown_peer);
 	T_RUN(test_collision);
