@@ -457,12 +457,19 @@ act_establish(struct sess *s)
 {
 	struct bgp_err err = { .code = BGP_ERR_CEASE,
 	    .subcode = BGP_CEASE_COLLISION };
+	struct sess_conn *alt = s->alt;
 
-	/* RFC 4271 6.8: a collision with Established closes the other one. */
-	if (s->alt != NULL) {
-		sess_conn_send_notification(s->alt, &err);
-		sess_conn_close_flush(s->alt);
-		s->alt = NULL;
+	/*
+	 * RFC 4271 6.8: a collision with Established closes the other one.
+	 * A write error while sending the NOTIFICATION closes it already and
+	 * clears s->alt (conn_write_failed): close only what is still ours.
+	 */
+	if (alt != NULL) {
+		sess_conn_send_notification(alt, &err);
+		if (s->alt == alt) {
+			s->alt = NULL;
+			sess_conn_close_flush(alt);
+		}
 	}
 	start_hold(s, s->hold);
 }
