@@ -45,6 +45,7 @@ coll_close(struct bmp_coll *c)
 	}
 	c->fd = -1;
 	c->up = c->connecting = false;
+	bmp_sync_stop(c);
 	wbuf_reset(&c->out);
 	c->out_off = 0;
 	ev_timer_stop(c->b->loop, &c->t_stats);
@@ -104,7 +105,17 @@ coll_flush(struct bmp_coll *c)
 		w->len -= c->out_off;
 		c->out_off = 0;
 	}
+	/* The dump waits for the collector: go on when it has room. */
+	if (c->syncing && w->len - c->out_off < BMP_SYNC_LOW)
+		ev_defer_schedule(c->b->loop, &c->d_sync);
 	coll_events(c);
+}
+
+void
+bmp_coll_kick(struct bmp_coll *c)
+{
+	if (c->fd != -1 && !c->connecting)
+		coll_flush(c);
 }
 
 void
@@ -159,10 +170,10 @@ coll_connected(struct bmp_coll *c)
 	c->connecting = false;
 	c->backoff_s = 1;
 	log_info("%s: connected", coll_name(c, n, sizeof(n)));
-	bmp_sync(c);
+	c->up = true;
+	bmp_sync_start(c);
 	if (c->fd == -1)
 		return;
-	c->up = true;
 	if (c->conf.stats_interval > 0)
 		ev_timer_start(c->b->loop, &c->t_stats,
 		    (uint64_t)c->conf.stats_interval * USEC_PER_SEC);
@@ -372,6 +383,7 @@ bmp_set_conf(struct bmp *b, const struct bmp_conf *conf, size_t n, char *err,
 		c->fd = -1;
 		c->backoff_s = 1;
 		ev_timer_init(&c->t_retry, retry_timer, c);
+		ev_defer_init(&c->d_sync, bmp_sync_job, c);
 		ev_timer_init(&c->t_stats, stats_timer, c);
 		for (pp = &b->colls; *pp != NULL; pp = &(*pp)->next)
 			;

@@ -14,6 +14,7 @@
  * router id and a 16-bit hash of the context name.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -113,21 +114,14 @@ dump_path(const struct rib_route_view *v, void *arg)
 	return 0;
 }
 
+/* EoR per family: the collector knows the dump of this peer is done. */
 static void
-dump_peer(struct bmp_coll *c, struct sess *s, struct dump *d)
+dump_eor(struct bmp_coll *c, struct dump *d)
 {
-	struct rib_query q = { .table = RIB_ADJ_IN, .peer = sess_rib_peer(s) };
-	struct rib_ctx *rc = rib_ctx_find(c->b->rib, sess_conf(s)->ctx);
 	struct wbuf uw;
 	size_t before;
 	unsigned f;
 
-	if (rc == NULL)
-		return;
-	d->c = c;
-	bmp_peer_of(c->b, s, &d->p);
-	d->p.flags &= ~BMP_PF_A;	/* re-encoded with 4-octet ASes */
-	rib_walk(rc, &q, dump_path, d);
 	for (f = 0; f < BGP_FAM_MAX && alive(c); f++) {
 		wbuf_init_fixed(&uw, d->upd, BGP_MAX_MSG);
 		if (bgp_eor_encode(&uw, (enum bgp_fam)f) == -1)
@@ -138,23 +132,135 @@ dump_peer(struct bmp_coll *c, struct sess *s, struct dump *d)
 	}
 }
 
-void
-bmp_sync(struct bmp_coll *c)
+/* One page of the Adj-RIB-In of 's'; true when the peer is done. */
+static bool
+dump_page(struct bmp_coll *c, struct sess *s)
 {
 	static struct dump d;		/* 128 KiB: not on the stack */
+	struct rib_query q = { .table = RIB_ADJ_IN, .peer = sess_rib_peer(s),
+	    .max_dests = BMP_SYNC_PAGE };
+	struct rib_ctx *rc = rib_ctx_find(c->b->rib, sess_conf(s)->ctx);
+	struct rib_page pg;
+
+	if (rc == NULL)
+		return true;
+	d.c = c;
+	bmp_peer_of(c->b, s, &d.p);
+	d.p.flags &= ~BMP_PF_A;	/* re-encoded with 4-octet ASes */
+	q.has_after = c->sync_has_after;
+	q.after = c->sync_after;
+	rib_walk_page(rc, &q, dump_path, &d, &pg);
+	if (pg.full && alive(c)) {
+		c->sync_has_after = true;
+		c->sync_after = pg.last;
+		return false;
+	}
+	dump_eor(c, &d);
+	return true;
+}
+
+static bool
+sref_is(const struct bmp_sref *r, struct sess *s)
+{
+	return strcmp(r->ctx, sess_conf(s)->ctx) == 0 &&
+	    addr_cmp(&r->remote, &sess_conf(s)->remote) == 0;
+}
+
+/*
+ * May live messages about 's' go to the collector? Not while the dump has
+ * yet to reach it (no Peer Up yet); sessions that came after the dump
+ * started get their Peer Up live.
+ */
+static bool
+reached(const struct bmp_coll *c, struct sess *s)
+{
+	size_t i;
+
+	if (!c->up || !alive(c))
+		return false;
+	if (!c->syncing)
+		return true;
+	for (i = 0; i < c->nsync; i++)
+		if (sref_is(&c->sync[i], s))
+			return i < c->sync_pos ||
+			    (i == c->sync_pos && c->sync_up_sent);
+	return true;
+}
+
+void
+bmp_sync_stop(struct bmp_coll *c)
+{
+	ev_defer_cancel(c->b->loop, &c->d_sync);
+	free(c->sync);
+	c->sync = NULL;
+	c->nsync = c->sync_pos = 0;
+	c->syncing = false;
+}
+
+void
+bmp_sync_start(struct bmp_coll *c)
+{
 	struct sess *s;
-	size_t before = c->out.len;
+	size_t before = c->out.len, n = 0;
 
 	bmp_coll_commit(c, before, bmp_initiation_encode(&c->out,
 	    BMP_SYSDESCR, c->b->name), false);
-	for (s = sess_next(c->b->sm, NULL); s != NULL && alive(c);
+	for (s = sess_next(c->b->sm, NULL); s != NULL;
+	    s = sess_next(c->b->sm, s))
+		n++;
+	bmp_sync_stop(c);
+	if (n > 0 && (c->sync = calloc(n, sizeof(*c->sync))) == NULL)
+		n = 0;
+	for (s = sess_next(c->b->sm, NULL); s != NULL && c->nsync < n;
 	    s = sess_next(c->b->sm, s)) {
 		if (sess_state(s) != SESS_ESTABLISHED)
 			continue;
-		peer_up(c, s, false);
-		if (alive(c))
-			dump_peer(c, s, &d);
+		snprintf(c->sync[c->nsync].ctx, sizeof(c->sync[0].ctx), "%s",
+		    sess_conf(s)->ctx);
+		c->sync[c->nsync++].remote = sess_conf(s)->remote;
 	}
+	c->sync_up_sent = c->sync_has_after = false;
+	c->syncing = true;
+	ev_defer_schedule(c->b->loop, &c->d_sync);
+}
+
+/* A step of the dump: the next Peer Up, or the next page. */
+void
+bmp_sync_job(struct ev_loop *l, struct ev_defer *ev, void *arg)
+{
+	struct bmp_coll *c = arg;
+	struct bmp_sref *r;
+	struct sess *s;
+
+	while (alive(c) && c->syncing &&
+	    c->out.len - c->out_off < BMP_SYNC_LOW) {
+		if (c->sync_pos == c->nsync) {
+			bmp_sync_stop(c);
+			break;
+		}
+		r = &c->sync[c->sync_pos];
+		s = sess_find(c->b->sm, r->ctx, &r->remote);
+		if (s == NULL || sess_state(s) != SESS_ESTABLISHED) {
+			/* Gone meanwhile: its Peer Down was not due yet. */
+			c->sync_pos++;
+			c->sync_up_sent = c->sync_has_after = false;
+			continue;
+		}
+		if (!c->sync_up_sent) {
+			peer_up(c, s, false);
+			c->sync_up_sent = true;
+			c->sync_has_after = false;
+		}
+		if (alive(c) && dump_page(c, s)) {
+			c->sync_pos++;
+			c->sync_up_sent = c->sync_has_after = false;
+		}
+		break;		/* one page per loop turn */
+	}
+	if (alive(c))
+		bmp_coll_kick(c);
+	if (alive(c) && c->syncing && c->out.len - c->out_off < BMP_SYNC_LOW)
+		ev_defer_schedule(l, &c->d_sync);
 }
 
 void
@@ -169,7 +275,7 @@ bmp_stats(struct bmp_coll *c)
 
 	for (s = sess_next(c->b->sm, NULL); s != NULL && alive(c);
 	    s = sess_next(c->b->sm, s)) {
-		if (sess_state(s) != SESS_ESTABLISHED)
+		if (sess_state(s) != SESS_ESTABLISHED || !reached(c, s))
 			continue;
 		rib_peer_stats(sess_rib_peer(s), &st);
 		for (f = 0; f < BGP_FAM_MAX; f++)
@@ -203,7 +309,7 @@ bmp_mon_msg(void *arg, struct sess *s, bool sent, const uint8_t *msg,
 		return;
 	bmp_peer_of(b, s, &p);
 	for (c = b->colls; c != NULL; c = c->next) {
-		if (!c->up || !alive(c))
+		if (!reached(c, s))
 			continue;
 		before = c->out.len;
 		bmp_coll_commit(c, before, bmp_route_mon_encode(&c->out, &p,
@@ -248,7 +354,7 @@ bmp_mon_state(void *arg, struct sess *s, enum sess_state from,
 	if (to != SESS_ESTABLISHED && from != SESS_ESTABLISHED)
 		return;
 	for (c = b->colls; c != NULL; c = c->next) {
-		if (!c->up || !alive(c))
+		if (!reached(c, s))
 			continue;
 		if (to == SESS_ESTABLISHED)
 			peer_up(c, s, true);

@@ -4,6 +4,7 @@
  * parser, so both accept exactly the same language, including bgpctl-style
  * unique prefixes of keywords ("xrctl s b s").
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +184,22 @@ parse_route_opt(int argc, char *const *argv, int *i, struct ctl_req *r,
 	return 0;
 }
 
+/* ADDRESS/... is meant as a prefix; anything else with a slash is a
+ * context name (the reconciler's are "<serviceKey>/<peering type>"). */
+static bool
+looks_prefix(const char *w)
+{
+	char a[INET6_ADDRSTRLEN];
+	struct addr x;
+	size_t n = strcspn(w, "/");
+
+	if (n >= sizeof(a))
+		return false;
+	memcpy(a, w, n);
+	a[n] = '\0';
+	return addr_parse(a, &x) == 0;
+}
+
 static int
 parse_route(int argc, char *const *argv, int i, struct ctl_req *r, char *err,
     size_t errlen)
@@ -196,7 +213,7 @@ parse_route(int argc, char *const *argv, int i, struct ctl_req *r, char *err,
 		if (w[0] == '-') {
 			if (parse_route_opt(argc, argv, &i, r, err, errlen))
 				return -1;
-		} else if (strchr(w, '/') != NULL) {
+		} else if (strchr(w, '/') != NULL && looks_prefix(w)) {
 			if (r->has_prefix ||
 			    prefix_parse(w, &r->prefix, false) == -1) {
 				snprintf(err, errlen, "%s is not a prefix "

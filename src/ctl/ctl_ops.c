@@ -32,8 +32,6 @@ dump_mrt(struct ctl_env *env, const struct ctl_req *r, char *err,
 	json_object_set_new(o, "contexts", json_integer((json_int_t)di.contexts));
 	json_object_set_new(o, "prefixes", json_integer((json_int_t)di.prefixes));
 	json_object_set_new(o, "paths", json_integer((json_int_t)di.paths));
-	json_object_set_new(o, "peers", json_integer((json_int_t)di.peers));
-	json_object_set_new(o, "bytes", json_integer((json_int_t)di.bytes));
 	return o;
 }
 

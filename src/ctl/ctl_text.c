@@ -330,15 +330,12 @@ ctl_render_text(FILE *f, const char *kind, json_t *r)
 	else if (strcmp(kind, "reload") == 0)
 		fprintf(f, "configuration reloaded\n");
 	else if (strcmp(kind, "mrt-dump") == 0)
-		fprintf(f, "%s: %lld prefixes, %lld paths, %lld peers in %lld "
-		    "contexts (TABLE_DUMP_V2, %lld bytes)\n", jstr(r, "path"),
+		fprintf(f, "%s: %lld prefixes, %lld paths in %lld contexts "
+		    "(TABLE_DUMP_V2)\n", jstr(r, "path"),
 		    (long long)json_integer_value(json_object_get(r,
 		    "prefixes")), (long long)json_integer_value(
 		    json_object_get(r, "paths")), (long long)
-		    json_integer_value(json_object_get(r, "peers")),
-		    (long long)json_integer_value(json_object_get(r,
-		    "contexts")), (long long)json_integer_value(
-		    json_object_get(r, "bytes")));
+		    json_integer_value(json_object_get(r, "contexts")));
 	else
 		return -1;
 	return 0;

@@ -152,11 +152,10 @@ struct mrt_conf {
 	char		 ctx[64];	/* "" = every context */
 };
 
-/* What an on-demand table dump produced. */
+/* What an on-demand table dump will hold, as the RIB stands at its start. */
 struct mrt_dump_info {
 	char		 path[4096];	/* final name */
-	size_t		 contexts, prefixes, paths, peers;
-	size_t		 bytes;
+	size_t		 contexts, prefixes, paths;
 };
 
 struct mrt	*mrt_new(struct ev_loop *, struct rib *, struct sess_mgr *);
@@ -170,9 +169,10 @@ void		 mrt_set_ids(struct mrt *, uint32_t router_id, uint32_t local_as);
 int		 mrt_set_conf(struct mrt *, const struct mrt_conf *, size_t n,
 		    char *err, size_t errlen);
 /*
- * Dump the Loc-RIB of one context ("" or NULL: all) to 'path': the RIB is
- * encoded at once into memory, the file is written in slices from the
- * event loop to PATH.tmp and renamed to PATH when complete.
+ * Start dumping the Loc-RIB of one context ("" or NULL: all) to 'path':
+ * the RIB is walked a page per loop turn, the file written in slices to
+ * PATH.tmp and renamed to PATH when complete (a failure is logged and
+ * leaves no file).
  */
 int		 mrt_dump_table(struct mrt *, const char *path, const char *ctx,
 		    struct mrt_dump_info *, char *err, size_t errlen);

@@ -4,11 +4,13 @@
  * RIB_IPV4_UNICAST / RIB_IPV6_UNICAST record per prefix with every path
  * the context holds for it, best first.
  *
- * The peer index must precede the RIB records but is only known once the
- * walk is done, so the RIB records are encoded into a side buffer and the
- * file gets the index, then that buffer. rib_walk() is not resumable, so
- * the walk runs at once (it is in memory: milliseconds per 100k paths);
- * writing to disk, the slow part, is sliced by mrt_file.c.
+ * A dump is a resumable job: each loop turn walks one page of MRT_PAGE
+ * prefixes (rib_walk_page), so a full table never holds the loop, and
+ * mrt_file.c writes to disk in slices too. The peer index must precede
+ * the RIB records but is only known once a context is walked, so its RIB
+ * records collect in a side buffer and the file gets the index, then that
+ * buffer. A dump spanning turns sees the RIB as it changes, as BIRD's and
+ * OpenBGPD's do: each record is consistent, the file is not a snapshot.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,28 +19,13 @@
 #include <time.h>
 
 #include "lib/log.h"
-#include "lib/mtime.h"
 #include "mrt/mrt_int.h"
 #include "rib/rib.h"
 #include "session/sess.h"
 
 #define MRT_MAX_PEERS	65535
 
-struct tdump {
-	struct mrt		*m;
-	struct wbuf		 body;
-	struct mrt_peer		*peers;
-	size_t			 npeers, cap, last;
-	uint32_t		 now;		/* wall clock, seconds */
-	uint32_t		 seq;
-	bool			 open;		/* a RIB record is open */
-	struct prefix		 cur;
-	long			 rec;
-	uint16_t		 count;
-	size_t			 prefixes, paths;
-	uint32_t		 local_as;
-	bool			 failed;
-};
+static void	dump_job(struct ev_loop *, struct ev_defer *, void *);
 
 static bool
 peer_eq(const struct mrt_peer *a, const struct mrt_peer *b)
@@ -49,7 +36,7 @@ peer_eq(const struct mrt_peer *a, const struct mrt_peer *b)
 
 /* Index of the peer in the table, added if new; -1 when full. */
 static int
-peer_index(struct tdump *t, const struct mrt_peer *p)
+peer_index(struct mrt_tctx *t, const struct mrt_peer *p)
 {
 	struct mrt_peer *np;
 	size_t i;
@@ -73,24 +60,27 @@ peer_index(struct tdump *t, const struct mrt_peer *p)
 	return (int)(t->last = t->npeers++);
 }
 
-static void
-rec_close(struct tdump *t)
+static int
+rec_close(struct mrt_tctx *t)
 {
-	if (t->open && mrt_rib_finish(&t->body, t->rec, t->count) == -1)
-		t->failed = true;
+	int rc = 0;
+
+	if (t->open)
+		rc = mrt_rib_finish(&t->body, t->rec, t->count);
 	t->open = false;
+	return rc;
 }
 
 static void
-view_peer(const struct tdump *t, const struct rib_route_view *v,
+view_peer(const struct mrt_tdump *d, const struct rib_route_view *v,
     struct mrt_peer *p)
 {
 	memset(p, 0, sizeof(*p));
 	if (v->local) {
 		/* Our own routes: the collector itself, address 0. */
-		p->bgp_id = t->m->router_id;
+		p->bgp_id = d->m->router_id;
 		p->addr.af = AF_INET;
-		p->as = t->local_as;
+		p->as = d->t.local_as;
 	} else {
 		p->bgp_id = v->from_id;
 		p->addr = v->from;
@@ -101,7 +91,8 @@ view_peer(const struct tdump *t, const struct rib_route_view *v,
 static int
 dump_path(const struct rib_route_view *v, void *arg)
 {
-	struct tdump *t = arg;
+	struct mrt_tdump *d = arg;
+	struct mrt_tctx *t = &d->t;
 	enum bgp_fam fam = v->prefix.af == AF_INET6 ? BGP_FAM_V6U :
 	    BGP_FAM_V4U;
 	struct mrt_peer p;
@@ -109,27 +100,27 @@ dump_path(const struct rib_route_view *v, void *arg)
 	int idx;
 
 	if (!t->open || prefix_cmp(&t->cur, &v->prefix) != 0) {
-		rec_close(t);
+		if (rec_close(t) == -1)
+			goto fail;
 		t->cur = v->prefix;
 		t->count = 0;
-		t->rec = mrt_rib_begin(&t->body, t->now, t->seq++, &v->prefix);
+		t->rec = mrt_rib_begin(&t->body, d->now, t->seq++, &v->prefix);
 		t->open = true;
-		t->prefixes++;
+		d->prefixes++;
 	}
-	view_peer(t, v, &p);
+	view_peer(d, v, &p);
 	if ((idx = peer_index(t, &p)) == -1 || t->count == UINT16_MAX ||
-	    v->attrs == NULL) {
-		t->failed = true;
-		return 1;
-	}
+	    v->attrs == NULL)
+		goto fail;
 	if (mrt_rib_entry(&t->body, (uint16_t)idx,
-	    age < t->now ? t->now - (uint32_t)age : 0, v->attrs, fam) == -1) {
-		t->failed = true;
-		return 1;
-	}
+	    age < d->now ? d->now - (uint32_t)age : 0, v->attrs, fam) == -1)
+		goto fail;
 	t->count++;
-	t->paths++;
-	return t->failed ? 1 : 0;
+	d->paths++;
+	return 0;
+fail:
+	d->failed = true;
+	return 1;
 }
 
 /* The local AS of a context: that of any of its sessions, else global. */
@@ -138,53 +129,121 @@ ctx_local_as(struct mrt *m, const char *ctx)
 {
 	struct sess *s;
 
+	if (m->sm == NULL)
+		return m->local_as;
 	for (s = sess_next(m->sm, NULL); s != NULL; s = sess_next(m->sm, s))
 		if (strcmp(sess_conf(s)->ctx, ctx) == 0)
 			return sess_conf(s)->local_as;
 	return m->local_as;
 }
 
-static int
-dump_ctx(struct mrt *m, struct rib_ctx *c, struct mrt_file *f,
-    struct mrt_dump_info *info)
+static void
+tctx_reset(struct mrt_tdump *d)
 {
-	struct rib_query q = { .table = RIB_LOC };
-	struct tdump t;
+	wbuf_free(&d->t.body);
+	free(d->t.peers);
+	memset(&d->t, 0, sizeof(d->t));
+	d->has_after = false;
+}
+
+static int
+tctx_start(struct mrt_tdump *d)
+{
+	tctx_reset(d);
+	d->t.local_as = ctx_local_as(d->m, rib_ctx_name(d->c));
+	return wbuf_init(&d->t.body, 64 * 1024, MRT_BUF_MAX);
+}
+
+/* The context is walked: index, then its records, into the file. */
+static int
+tctx_finish(struct mrt_tdump *d)
+{
+	struct mrt_file *f = d->f;
 	size_t before = f->buf.len;
 	int rc;
 
-	memset(&t, 0, sizeof(t));
-	t.m = m;
-	t.now = (uint32_t)time(NULL);
-	t.local_as = ctx_local_as(m, rib_ctx_name(c));
-	if (wbuf_init(&t.body, 64 * 1024, MRT_BUF_MAX) == -1)
-		return -1;
-	rib_walk(c, &q, dump_path, &t);
-	rec_close(&t);
-	rc = t.failed || t.body.err ? -1 : 0;
+	rc = rec_close(&d->t) == -1 || d->t.body.err ? -1 : 0;
 	if (rc == 0)
-		rc = mrt_peer_index_encode(&f->buf, t.now, m->router_id,
-		    rib_ctx_name(c), t.peers, t.npeers);
-	if (rc == 0 && wbuf_put_bytes(&f->buf, t.body.p, t.body.len) == -1)
+		rc = mrt_peer_index_encode(&f->buf, d->now, d->m->router_id,
+		    rib_ctx_name(d->c), d->t.peers, d->t.npeers);
+	if (rc == 0 && wbuf_put_bytes(&f->buf, d->t.body.p, d->t.body.len))
 		rc = -1;
-	if (rc == -1)
+	if (rc == -1 || f->buf.err) {
 		wbuf_truncate(&f->buf, before);
-	f->buf.err = false;
-	info->contexts++;
-	info->prefixes += t.prefixes;
-	info->paths += t.paths;
-	info->peers += t.npeers;
-	wbuf_free(&t.body);
-	free(t.peers);
-	return rc;
+		f->buf.err = false;
+		return -1;
+	}
+	d->contexts++;
+	d->peers += d->t.npeers;
+	ev_defer_schedule(d->m->loop, &f->d);
+	return 0;
+}
+
+static void
+dump_end(struct mrt_tdump *d)
+{
+	struct mrt_tdump **pp;
+
+	for (pp = &d->m->dumps; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == d) {
+			*pp = d->next;
+			break;
+		}
+	if (d->failed) {
+		log_err("mrt: %s: the table does not fit an MRT dump (more "
+		    "than 65535 peers or paths per prefix, or %u MiB); "
+		    "discarded", d->f->path, MRT_BUF_MAX >> 20);
+		d->f->failed = true;
+	} else
+		log_info("mrt: %s: %zu contexts, %zu prefixes, %zu paths, "
+		    "%zu peers", d->f->path, d->contexts, d->prefixes,
+		    d->paths, d->peers);
+	mrt_file_close(d->f);
+	ev_defer_cancel(d->m->loop, &d->d);
+	tctx_reset(d);
+	free(d);
+}
+
+/* One page of the current context; the next context when it is done. */
+static void
+dump_job(struct ev_loop *l, struct ev_defer *ev, void *arg)
+{
+	struct mrt_tdump *d = arg;
+	struct rib_query q = { .table = RIB_LOC, .max_dests = MRT_PAGE };
+	struct rib_page pg;
+
+	q.has_after = d->has_after;
+	q.after = d->after;
+	rib_walk_page(d->c, &q, dump_path, d, &pg);
+	if (!d->failed && pg.full) {
+		d->has_after = true;
+		d->after = pg.last;
+		ev_defer_schedule(l, &d->d);
+		return;
+	}
+	if (!d->failed && tctx_finish(d) == -1)
+		d->failed = true;
+	if (d->failed || d->one ||
+	    (d->c = rib_ctx_next(d->m->rib, d->c)) == NULL) {
+		dump_end(d);
+		return;
+	}
+	if (tctx_start(d) == -1) {
+		d->failed = true;
+		dump_end(d);
+		return;
+	}
+	ev_defer_schedule(l, &d->d);
 }
 
 int
 mrt_dump_table(struct mrt *m, const char *path, const char *ctx,
     struct mrt_dump_info *info, char *err, size_t errlen)
 {
+	struct rib_ctx_stats st;
 	struct rib_ctx *c = NULL;
-	struct mrt_file *f;
+	struct mrt_tdump *d;
+	unsigned f;
 
 	memset(info, 0, sizeof(*info));
 	if (ctx != NULL && ctx[0] != '\0' &&
@@ -192,25 +251,47 @@ mrt_dump_table(struct mrt *m, const char *path, const char *ctx,
 		snprintf(err, errlen, "no context %s", ctx);
 		return -1;
 	}
-	if ((f = mrt_file_open(m, path, err, errlen)) == NULL)
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
-	if (c != NULL) {
-		if (dump_ctx(m, c, f, info) == -1)
-			goto fail;
-	} else
-		for (c = rib_ctx_next(m->rib, NULL); c != NULL;
-		    c = rib_ctx_next(m->rib, c))
-			if (dump_ctx(m, c, f, info) == -1)
-				goto fail;
+	}
+	d->m = m;
+	d->one = c != NULL;
+	d->c = c != NULL ? c : rib_ctx_next(m->rib, NULL);
+	d->now = (uint32_t)time(NULL);
+	ev_defer_init(&d->d, dump_job, d);
+	if ((d->f = mrt_file_open(m, path, err, errlen)) == NULL) {
+		free(d);
+		return -1;
+	}
+	d->next = m->dumps;
+	m->dumps = d;
+	/* What the dump will hold, as the RIB stands now. */
 	snprintf(info->path, sizeof(info->path), "%s", path);
-	info->bytes = f->buf.len;
-	mrt_file_close(f);
+	for (c = d->c; c != NULL; c = d->one ? NULL : rib_ctx_next(m->rib, c)) {
+		rib_ctx_stats(c, &st);
+		info->contexts++;
+		for (f = 0; f < BGP_FAM_MAX; f++)
+			info->prefixes += st.prefixes[f];
+		info->paths += st.paths;
+	}
+	if (d->c == NULL || tctx_start(d) == -1) {
+		d->failed = d->c != NULL;
+		dump_end(d);
+		return 0;
+	}
+	ev_defer_schedule(m->loop, &d->d);
 	return 0;
-fail:
-	snprintf(err, errlen, "the table does not fit an MRT dump (more "
-	    "than 65535 peers or paths per prefix, or %u MiB)",
-	    MRT_BUF_MAX >> 20);
-	f->failed = true;
-	mrt_file_close(f);
-	return -1;
+}
+
+/* Shutdown: finish every dump now, whatever the time it takes. */
+void
+mrt_dumps_abort(struct mrt *m)
+{
+	struct mrt_tdump *d;
+
+	while ((d = m->dumps) != NULL) {
+		while (m->dumps == d)
+			dump_job(m->loop, &d->d, d);
+	}
 }

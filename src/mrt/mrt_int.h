@@ -40,6 +40,37 @@ struct mrt_job {
 	struct mrt_file		*f;		/* messages: the open file */
 };
 
+#define MRT_PAGE		2000		/* prefixes walked per loop turn */
+
+/* The encoding state of one context's TABLE_DUMP_V2 (mrt_dump.c). */
+struct mrt_tctx {
+	struct wbuf		 body;		/* RIB records, index first */
+	struct mrt_peer		*peers;
+	size_t			 npeers, cap, last;
+	uint32_t		 seq;
+	bool			 open;		/* a RIB record is open */
+	struct prefix		 cur;
+	long			 rec;
+	uint16_t		 count;
+	uint32_t		 local_as;
+};
+
+/* A table dump in progress: one page of one context per loop turn. */
+struct mrt_tdump {
+	struct mrt		*m;
+	struct mrt_tdump	*next;
+	struct mrt_file		*f;
+	bool			 one;		/* only 'c' */
+	struct rib_ctx		*c;		/* context being walked */
+	bool			 has_after;
+	struct prefix		 after;
+	struct mrt_tctx		 t;
+	uint32_t		 now;		/* wall clock at the start */
+	bool			 failed;
+	size_t			 contexts, prefixes, paths, peers;
+	struct ev_defer		 d;
+};
+
 struct mrt {
 	struct ev_loop		*loop;
 	struct rib		*rib;
@@ -47,6 +78,7 @@ struct mrt {
 	uint32_t		 router_id, local_as;
 	struct mrt_file		*files;		/* being written */
 	struct mrt_job		*jobs;
+	struct mrt_tdump	*dumps;		/* table dumps running */
 	bool			 mon_on;	/* session monitor registered */
 };
 
@@ -64,6 +96,9 @@ void	mrt_file_commit(struct mrt_file *, size_t before, int rc);
 void	mrt_file_drain(struct mrt_file *);
 /* strftime(pattern, now); -1 with a message if the result is empty. */
 int	mrt_path_expand(const char *pattern, char *out, size_t outlen);
+
+/* mrt_dump.c */
+void	mrt_dumps_abort(struct mrt *);
 
 /* mrt_msgs.c */
 void	mrt_msgs_sync(struct mrt *);

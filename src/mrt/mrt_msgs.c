@@ -82,6 +82,7 @@ mrt_free(struct mrt *m)
 	}
 	if (m->mon_on && m->sm != NULL)
 		sess_mgr_mon_del(m->sm, mon_desc(m, &mon));
+	mrt_dumps_abort(m);
 	while (m->files != NULL)
 		mrt_file_drain(m->files);
 	free(m);

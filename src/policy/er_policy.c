@@ -23,15 +23,23 @@ asn_is_doc(uint32_t asn)
 	return asn >= 64496 && asn <= 64511;
 }
 
+/* 'filter' is the reason a refused route shows (show route --filtered,
+ * xroute_bgp_filtered_routes): "bogon" first, so it can be searched. */
 static const struct {
 	const char	*pfx;
 	const char	*why;
+	const char	*filter;
 } bogons[] = {
-	{ "10.0.0.0/8", "private address space (RFC 1918)" },
-	{ "172.16.0.0/12", "private address space (RFC 1918)" },
-	{ "192.168.0.0/16", "private address space (RFC 1918)" },
-	{ "fc00::/7", "unique local address space (RFC 4193)" },
-	{ "fe80::/10", "link-local address space" },
+	{ "10.0.0.0/8", "private address space (RFC 1918)",
+	    "bogon: private address space (RFC 1918)" },
+	{ "172.16.0.0/12", "private address space (RFC 1918)",
+	    "bogon: private address space (RFC 1918)" },
+	{ "192.168.0.0/16", "private address space (RFC 1918)",
+	    "bogon: private address space (RFC 1918)" },
+	{ "fc00::/7", "unique local address space (RFC 4193)",
+	    "bogon: unique local address space (RFC 4193)" },
+	{ "fe80::/10", "link-local address space",
+	    "bogon: link-local address space" },
 };
 
 #define NBOGONS	(sizeof(bogons) / sizeof(bogons[0]))
@@ -40,8 +48,8 @@ static const struct {
 static struct prefix	bogon_pfx[NBOGONS];
 static bool		bogon_ready;
 
-const char *
-er_prefix_bogon(const struct prefix *p)
+static int
+bogon_find(const struct prefix *p)
 {
 	size_t i;
 
@@ -53,8 +61,16 @@ er_prefix_bogon(const struct prefix *p)
 	}
 	for (i = 0; i < NBOGONS; i++)
 		if (prefix_contains(&bogon_pfx[i], p))
-			return bogons[i].why;
-	return NULL;
+			return (int)i;
+	return -1;
+}
+
+const char *
+er_prefix_bogon(const struct prefix *p)
+{
+	int i = bogon_find(p);
+
+	return i < 0 ? NULL : bogons[i].why;
 }
 
 static uint32_t
@@ -174,14 +190,14 @@ er_policy_import(void *arg, struct rib_peer *peer, const struct prefix *pfx,
     struct rib_attr_edit *e, const char **reason)
 {
 	const struct er_policy *p = arg;
-	const char *why;
+	int b;
 
 	if (p->deny_default && pfx->len == 0) {
 		*reason = "default route not accepted on this peering";
 		return RIB_REJECT;
 	}
-	if (p->deny_bogons && (why = er_prefix_bogon(pfx)) != NULL) {
-		*reason = why;
+	if (p->deny_bogons && (b = bogon_find(pfx)) >= 0) {
+		*reason = bogons[b].filter;
 		return RIB_REJECT;
 	}
 	if (p->nallow > 0 && !in_allow_list(p, pfx)) {

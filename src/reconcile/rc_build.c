@@ -14,7 +14,8 @@
  *   - ipv6PeeringConfig: a second neighbour in the same context on the
  *     path's /126 (add_ipv6);
  *   - every context's Loc-RIB goes to its own kernel table (rc_table.c).
- * Microsoft peering is not realised yet (skipped with a debug log).
+ * A Microsoft peering gets its own context the same way; rc_msft.c then
+ * gives its neighbour the Microsoft-peering rules and its routes.
  * Gateways connected to a circuit add their neighbours (gw_edge.c).
  */
 #include <stdio.h>
@@ -57,8 +58,9 @@ jstr(json_t *j, const char *path)
 	return json_string_value(jget(j, path));
 }
 
-static uint32_t
-region_community(const struct er_cat *cat, const char *region)
+uint32_t
+rc_region_community(const struct er_cat *cat, const char *region,
+    uint32_t base, uint32_t fallback)
 {
 	char key[64];
 	json_t *r;
@@ -71,14 +73,14 @@ region_community(const struct er_cat *cat, const char *region)
 	if (cat != NULL && cat->regions != NULL &&
 	    (r = json_object_get(cat->regions, key)) != NULL &&
 	    json_integer_value(json_object_get(r, "regionCode")) > 0)
-		return (uint32_t)RC_AZURE_AS << 16 | (RC_REGION_BASE +
+		return (uint32_t)RC_AZURE_AS << 16 | (base +
 		    (uint32_t)json_integer_value(json_object_get(r,
 		    "regionCode")));
 	if (cat != NULL)	/* no catalogue at all was reported at start */
 		log_warn("reconcile: region '%s' has no regionCode in the "
-		    "catalogue; using 12076:%d", region ? region : "",
-		    RC_REGION_FALLBACK);
-	return (uint32_t)RC_AZURE_AS << 16 | RC_REGION_FALLBACK;
+		    "catalogue; using 12076:%u", region ? region : "",
+		    fallback);
+	return (uint32_t)RC_AZURE_AS << 16 | fallback;
 }
 
 /* The path's link subnet in cfg (the peering's properties: an IPv4 /30;
@@ -144,8 +146,8 @@ neighbor_fill(struct conf_neighbor *n, json_t *circ, json_t *pr,
 	n->has_policy = true;
 	n->policy.remove_private_as = true;
 	n->policy.strip_communities = true;
-	n->policy.add_comm[n->policy.nadd_comm++] = region_community(cat,
-	    jstr(circ, "location"));
+	n->policy.add_comm[n->policy.nadd_comm++] = rc_region_community(cat,
+	    jstr(circ, "location"), RC_REGION_BASE, RC_REGION_FALLBACK);
 	n->bfd_interval_ms = RC_BFD_MS;
 	n->bfd_mult = 3;
 }
@@ -223,8 +225,8 @@ grow(struct rc_desired *d)
 
 /* One peering on this path; 0 also when it is skipped. */
 static int
-add_peering(struct rc_desired *d, json_t *circ, json_t *peer,
-    const struct rc_opts *o, const struct er_cat *cat)
+add_peering(struct store *st, struct rc_desired *d, json_t *circ,
+    json_t *peer, const struct rc_opts *o, const struct er_cat *cat)
 {
 	json_t *pr = json_object_get(peer, "properties");
 	const char *type = jstr(pr, "peeringType");
@@ -234,8 +236,9 @@ add_peering(struct rc_desired *d, json_t *circ, json_t *peer,
 	struct conf_ctx *c;
 	struct rc_peer *p;
 	char err[256];
+	bool msft = type != NULL && strcmp(type, "MicrosoftPeering") == 0;
 
-	if (type == NULL || strcmp(type, "AzurePrivatePeering") != 0) {
+	if (type == NULL || (!msft && strcmp(type, "AzurePrivatePeering"))) {
 		log_debug("reconcile: %s: peering type %s not realised yet",
 		    pid, type ? type : "(none)");
 		return 0;
@@ -266,9 +269,12 @@ add_peering(struct rc_desired *d, json_t *circ, json_t *peer,
 	c->kernel_table = CONF_KTABLE_NONE;
 	c->nneighbors = 1;
 	neighbor_fill(&c->neighbors[0], circ, pr, p, o->path, cat);
-	add_ipv6(c, circ, pr, p, o->path, cat);
+	if (!msft)	/* IPv6 Microsoft peering (own filter): not yet */
+		add_ipv6(c, circ, pr, p, o->path, cat);
 	d->npeers++;
 	d->conf->nctxs = d->npeers;
+	if (msft && rc_msft_fill(st, circ, peer, cat, c, &c->neighbors[0]))
+		return -1;
 	return 0;
 }
 
@@ -293,7 +299,7 @@ add_circuit(struct store *st, struct rc_desired *d, json_t *circ,
 
 			if (priv != (pass == 0))
 				continue;
-			if ((rc = add_peering(d, circ, pe, o, cat)) == -1)
+			if ((rc = add_peering(st, d, circ, pe, o, cat)) == -1)
 				break;
 		}
 	json_decref(peers);
@@ -336,6 +342,7 @@ rc_build(struct store *st, const struct rc_opts *o, const struct er_cat *cat,
 		goto fail;
 	json_decref(circs);
 	rc_tables_assign(d);
+	rc_ingress_assign(d, o);
 	return 0;
 fail:
 	json_decref(circs);

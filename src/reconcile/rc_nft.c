@@ -30,6 +30,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,19 +66,27 @@ child(int in, int out, char *const argv[])
 {
 	static const char *const nft[] = { "/usr/sbin/nft", "/sbin/nft",
 	    "/usr/bin/nft", NULL };
-	int devnull = open("/dev/null", O_WRONLY);
+	sigset_t none;
 
+	/* the daemon blocks the signals it reads from a signalfd; nft
+	 * should die of them normally */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	dup2(in, 0);
 	dup2(out, 1);
 	dup2(out, 2);		/* nft's error text is what we report */
-	if (devnull > 2)
-		close(devnull);
 	keep_net_admin();
 	for (int i = 0; nft[i] != NULL; i++)
 		execv(nft[i], argv);
 	execvp("nft", argv);
-	fprintf(stdout, "cannot run nft: %s (install the nftables package)",
-	    strerror(errno));
+	{
+		char msg[160];
+		int n = snprintf(msg, sizeof(msg), "cannot run nft: %s "
+		    "(install the nftables package)", strerror(errno));
+
+		if (n > 0 && write(1, msg, (size_t)n) == -1)
+			_exit(126);
+	}
 	_exit(127);
 }
 

@@ -255,7 +255,10 @@ session_doc(struct sess *s, const struct addr *nbr, const struct addr *local,
 	    st.pfx_accepted[BGP_FAM_V4U] + st.pfx_accepted[BGP_FAM_V6U]));
 	json_object_set_new(o, "prefixesAdvertised", json_integer(
 	    st.pfx_sent[BGP_FAM_V4U] + st.pfx_sent[BGP_FAM_V6U]));
-	json_object_set_new(o, "lastError", json_string(i.last_reason));
+	/* held down: why (a Disabled peering, a Microsoft peering whose
+	 * prefixes are not Configured) matters more than the last error */
+	json_object_set_new(o, "lastError", json_string(i.admin_down &&
+	    i.admin_msg[0] ? i.admin_msg : i.last_reason));
 	return o;
 }
 

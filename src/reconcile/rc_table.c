@@ -11,7 +11,15 @@
  * same in every process. Two contexts of one desired state on the same id
  * (about 1 in 20,000 for 200 contexts): in name order, the later one takes
  * the next free id; the id shows in the peering's status (kernelTable).
+ *
+ * Packets arriving from the customer use the context's table first
+ * (ip rule iif IFNAME lookup TABLE, installed by the daemon for the
+ * context's ingress interfaces), so two tenants with the same address
+ * space stay apart; a destination the table lacks falls through to the
+ * next rule. Only an interface that --interface-map gives one peering is
+ * bound that way.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,4 +80,24 @@ rc_tables_assign(struct rc_desired *d)
 		for (j = 0; j < n; j++)
 			if (strcmp(d->peers[i].ctx, d->conf->ctxs[j].name) == 0)
 				d->peers[i].table = d->conf->ctxs[j].kernel_table;
+}
+
+void
+rc_ingress_assign(struct rc_desired *d, const struct rc_opts *o)
+{
+	const char *ifn;
+	struct conf_ctx *c;
+	size_t i, j, n;
+
+	for (i = 0; i < d->npeers; i++) {
+		if ((ifn = rc_ifname_of(o, d->peers[i].vlan)) == NULL)
+			continue;
+		for (j = n = 0; j < d->npeers; j++)
+			if (d->peers[j].vlan == d->peers[i].vlan)
+				n++;
+		c = conf_ctx_find(d->conf, d->peers[i].ctx);
+		if (n != 1 || c == NULL || c->ningress == CONF_MAX_INGRESS)
+			continue;
+		snprintf(c->ingress[c->ningress++], CONF_IFNAMSIZ, "%s", ifn);
+	}
 }

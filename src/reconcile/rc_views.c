@@ -290,6 +290,30 @@ view_conntest(struct rc_views *v, const char *kind, const struct rc_peer *p,
 	return ct_answer("Stopped", rx, tx);
 }
 
+/* Tests of peerings this path no longer serves (deleted, moved,
+ * deprovisioned) stop here: nobody could stop them through the API. */
+static void
+ct_forget(struct rc_views *v, const struct rc_peer *peers, size_t n)
+{
+	char err[512];
+	size_t i = 0, k;
+
+	while (i < v->nct) {
+		for (k = 0; k < n; k++)
+			if (strcasecmp(peers[k].id, v->ct[i].peering) == 0)
+				break;
+		if (k < n) {
+			i++;
+			continue;
+		}
+		if (rc_nft_stop(&v->ct[i], v->nct == 1, err, sizeof(err)))
+			log_warn("conntest: %s", err);
+		log_info("conntest: stopped (peering gone): %s",
+		    v->ct[i].peering);
+		v->ct[i] = v->ct[--v->nct];
+	}
+}
+
 /* --- requests ------------------------------------------------------------- */
 
 static int
@@ -456,6 +480,7 @@ rc_views_publish(struct rc_views *v, const struct rc_peer *peers, size_t n)
 		json_decref(now);
 		return;
 	}
+	ct_forget(v, peers, n);
 	for (size_t i = 0; i < n; i++) {
 		if ((ifn = rc_ifname_of(v->o, peers[i].vlan)) == NULL ||
 		    fib_link_stats(ifn, &ls) == -1)

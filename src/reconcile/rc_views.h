@@ -43,7 +43,7 @@ void		 rc_views_serve(struct rc_views *, struct xrd *,
  * next poll even if the change counter did not move. */
 bool		 rc_views_again(const struct rc_views *);
 /* Publish changed byte counters (call it every RC_STATUS_MS); forget
- * peerings no longer served. */
+ * peerings no longer served (their counters and connectivity tests). */
 void		 rc_views_publish(struct rc_views *, const struct rc_peer *,
 		    size_t);
 /* Stops every test (the nftables table goes with it). */

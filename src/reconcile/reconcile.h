@@ -15,6 +15,7 @@
 #ifndef XR_RECONCILE_RECONCILE_H
 #define XR_RECONCILE_RECONCILE_H
 
+#include <jansson.h>
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -42,6 +43,12 @@
 #define RC_MAXPFX_RESTART	60
 #define RC_REGION_BASE		50000	/* 12076:50RRR, private peering */
 #define RC_REGION_FALLBACK	50002	/* region not in the catalogue */
+/* Microsoft peering (spec 2.5, 3.1, 4): 200 prefixes per session, the
+ * regional community 12076:51RRR, session held until the advertised
+ * public prefixes are Configured. */
+#define RC_MAXPFX_MSFT		200
+#define RC_MSFT_REGION_BASE	51000
+#define RC_MSFT_REGION_FALLBACK	51002
 #define RC_SHUTDOWN_MSG		"peering disabled"
 
 enum rc_path { RC_PRIMARY = 0, RC_SECONDARY = 1 };
@@ -102,10 +109,39 @@ const char	*rc_ifname_of(const struct rc_opts *, uint16_t vlan);
 int		 rc_ifmap_parse(const char *, struct rc_opts *, char *err,
 		    size_t errlen);
 
+/* 12076:<base + regionCode> of an ARM region; fallback when the
+ * catalogue does not know it (cat may be NULL). */
+uint32_t	 rc_region_community(const struct er_cat *, const char *region,
+		    uint32_t base, uint32_t fallback);
+
 /* Desired state from the store; cat may be NULL (fallback community). */
 int	rc_build(struct store *, const struct rc_opts *, const struct er_cat *,
 	    struct rc_desired *, char *err, size_t errlen);
 void	rc_desired_free(struct rc_desired *);
+
+/*
+ * Microsoft peering (rc_msft.c). The routes a route filter selects: every
+ * catalogue prefix of family 'af' whose service community one of the
+ * filter's Allow rules lists (rules: an array of routeFilterRule
+ * documents), within the circuit's reach (scope), each tagged with its
+ * service community and the regional community 12076:51RRR. Sorted by
+ * prefix; *routes is the caller's (free each .communities, then it).
+ */
+struct rc_msft_scope {
+	const char	*region;	/* circuit's ARM region (51RRR tag) */
+	const char	*location;	/* peering location: its geo bounds a
+					 * Standard circuit's regions */
+	bool		 premium;	/* Premium: every region */
+	int		 af;
+};
+int	rc_msft_routes(const struct er_cat *, json_t *rules,
+	    const struct rc_msft_scope *, struct conf_route **routes,
+	    size_t *nroutes);
+/* Turn the neighbour neighbor_fill() made for a MicrosoftPeering into one
+ * (policy, limits, hold until Configured) and fill the context's routes
+ * from the attached route filter. -1 only when out of memory. */
+int	rc_msft_fill(struct store *, json_t *circ, json_t *peering,
+	    const struct er_cat *, struct conf_ctx *, struct conf_neighbor *);
 
 /*
  * Kernel tables (rc_table.c): every context gets table
@@ -118,6 +154,9 @@ void	rc_desired_free(struct rc_desired *);
 #define RC_TABLE_SPAN		1000000		/* ids 1000 .. 1000999 */
 uint32_t	rc_table_of(const char *ctx);
 void		rc_tables_assign(struct rc_desired *);
+/* The mapped interface of a peering's VLAN becomes its context's ingress
+ * (ip rule iif IF lookup TABLE) unless another peering maps there too. */
+void		rc_ingress_assign(struct rc_desired *, const struct rc_opts *);
 
 /* The local address on the mapped interface (netlink; idempotent), and
  * its removal when the peering goes (absent already: 0). */

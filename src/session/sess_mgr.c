@@ -305,6 +305,11 @@ sess_set_conf(struct sess *s, const struct sess_conf *conf, bool reset)
 		sess_admin_up(s);
 		return;
 	}
+	/* still shut down, perhaps for another reason: show the new one */
+	if (s->conf.shutdown && s->admin_down &&
+	    strcmp(old.shutdown_msg, s->conf.shutdown_msg) != 0)
+		snprintf(s->cease_msg, sizeof(s->cease_msg), "%s",
+		    s->conf.shutdown_msg);
 	/* No longer passive: Active waits for nothing, connect now. */
 	if (old.passive && !s->conf.passive && s->state == SESS_ACTIVE &&
 	    !reset)

@@ -19,6 +19,7 @@
  */
 #include <ctype.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -556,6 +557,7 @@ static int
 open_common(const char *path, struct store **out, bool ro)
 {
 	struct store_sqlite *x;
+	sigset_t all, old;
 	int i, v;
 
 	*out = NULL;
@@ -598,9 +600,16 @@ open_common(const char *path, struct store **out, bool ro)
 	pthread_mutex_init(&x->ckpt_mtx, NULL);
 	pthread_cond_init(&x->ckpt_cv, NULL);
 	x->ro = ro;
+	/* the checkpointer must not take the process's signals: xrouted
+	 * reads SIGTERM/SIGHUP from a signalfd, and a thread that does not
+	 * block them would get them with their default action (exit
+	 * without cleanup). It inherits this mask. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	if (!ro && (x->path = strdup(path)) != NULL &&
 	    pthread_create(&x->ckpt, NULL, checkpointer, x) == 0)
 		x->ckpt_run = true;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	*out = &x->s;
 	return STORE_OK;
 }

@@ -38,11 +38,15 @@ as 65001
 listen 10.98.7.1
 metrics listen 10.98.7.1 port $PORT
 context c1 {
+    kernel-table 100
+    ingress-interface mxa0
     neighbor 10.98.7.2 {
         remote-as 65002
         hold-time 9
         connect-retry 1
         ttl-security no
+        local-address 10.98.7.1
+        bfd 100
     }
     neighbor 10.98.7.3 {
         remote-as 65003
@@ -67,6 +71,8 @@ context c1 {
         hold-time 9
         connect-retry 1
         ttl-security no
+        local-address 10.98.7.2
+        bfd 100
     }
 }
 EOF
@@ -124,6 +130,12 @@ check_eq "bgp_routes_accepted from B = 3" \
   "$(metric bgp_routes_accepted 'peer="10.98.7.2",route_family="ipv4-unicast"')" 3
 check_eq "bgp_routes_advertised to B = 1 (the scripted peer's one accepted route)" \
   "$(metric bgp_routes_advertised 'peer="10.98.7.2",route_family="ipv4-unicast"')" 1
+wait_until 10 metric_is xroute_bfd_session_up 'peer="10.98.7.2"' 1
+check_eq "BFD to B: xroute_bfd_session_state 3 (Up), xroute_bfd_session_up 1" \
+  "$(metric xroute_bfd_session_state 'peer="10.98.7.2",local="10.98.7.1"')/$(metric xroute_bfd_session_up 'peer="10.98.7.2"')" "3/1"
+check "interface counters of the ingress interface mxa0 (rx, tx > 0)" \
+  bash -c "[ $(metric xroute_interface_receive_bytes_total 'interface="mxa0"') -gt 0 ] &&
+    [ $(metric xroute_interface_transmit_bytes_total 'interface="mxa0"') -gt 0 ]"
 wait_until 10 metric_is xroute_bgp_treat_as_withdraw_total 'peer="10.98.7.3"' 1
 check_eq "scripted peer: received 3 (pre-policy), accepted 1" \
   "$(metric bgp_routes_received 'peer="10.98.7.3"')/$(metric bgp_routes_accepted 'peer="10.98.7.3"')" "3/1"
@@ -131,6 +143,8 @@ check_eq "xroute_bgp_filtered_routes{reason=AS loop} 1" \
   "$(metric xroute_bgp_filtered_routes 'peer="10.98.7.3",reason="AS loop"')" 1
 check_eq "xroute_bgp_filtered_routes{reason=RFC 7606 treat-as-withdraw: ...} 1" \
   "$(metric xroute_bgp_filtered_routes 'peer="10.98.7.3",reason="RFC 7606 treat-as-withdraw')" 1
+check_eq "xroute_rib_prefixes{c1,ipv4-unicast} 4 (3 from B, 1 from the scripted peer)" \
+  "$(metric xroute_rib_prefixes 'context="c1",route_family="ipv4-unicast"')" 4
 check_eq "xroute_bgp_treat_as_withdraw_total 1" \
   "$(metric xroute_bgp_treat_as_withdraw_total 'peer="10.98.7.3"')" 1
 check_eq "xroute_bgp_prefix_limit{ipv4-unicast} 5" \
@@ -227,6 +241,11 @@ raw=$(printf 'GET /metrics HTTP/1.1\n\n' | in_ns $NA timeout 5 bash -c \
 check_eq "a bare-LF request is 400" "${raw%$'\r'}" "HTTP/1.1 400 Bad Request"
 check "the daemon still answers after the bad requests" metric_is xroute_info 'role="edge"' 1
 kill -0 $PA 2>/dev/null; check_eq "xrouted A is alive" "$?" 0
+kill -TERM $PA
+gone() { ! kill -0 $PA 2>/dev/null; }
+wait_until 15 gone
+check_eq "xrouted A stops cleanly, no sanitizer report in its log" \
+  "$(gone && echo stopped)/$(grep -c -E 'ERROR: (Address|Leak)Sanitizer|runtime error' "$T/a/xrouted.log")" "stopped/0"
 
 # The API role: GET /metrics without a token, request counters by status.
 in_ns $NA env XR_ADMIN_TOKEN=adm-$$ "$XR_BUILD/xrouted" --role api \

@@ -36,7 +36,11 @@ start_pmbmpd() {  # JSON log file
 }
 start_pmbmpd "$D/bmp.json"
 
-# --- BIRD: three IPv4 and two IPv6 routes, one with a longer path ---------
+# --- BIRD: three IPv4 and two IPv6 routes, one with a longer path, and
+# 2500 more so that dumps and resyncs take several pages -------------------
+{ echo "protocol static many { ipv4;"
+  for i in $(seq 0 2499); do echo "route 10.$((100 + i / 256)).$((i % 256)).0/24 blackhole;"; done
+  echo "}"; } >"$D/many.conf"
 cat >"$D/bird.conf" <<EOF
 router id 10.97.0.2;
 log "$D/bird.log" all;
@@ -47,6 +51,7 @@ protocol static s4 { ipv4;
 protocol static s6 { ipv6;
   route 2001:db8:20::/48 blackhole; route 2001:db8:21::/48 blackhole; }
 protocol static gone { ipv4; route 10.23.0.0/24 blackhole; }
+include "$D/many.conf";
 filter xrout {
   if net = 10.21.1.0/24 then { bgp_path.prepend(65001); bgp_path.prepend(64512); }
   if net = 10.22.0.0/22 then bgp_community.add((65001,7));
@@ -79,9 +84,9 @@ up6() { xr_established "$XR_SOCK" default fd00:97::2; }
 wait_until 20 up4 && ok "IPv4 session with BIRD up" || not_ok "IPv4 session with BIRD up"
 wait_until 5 up6 && ok "IPv6 session with BIRD up" || not_ok "IPv6 session with BIRD up"
 nroutes() { xrctl_ "$XR_SOCK" show route | json_get "len(d['routes'])"; }
-have_all() { [ "$(nroutes)" = 7 ]; }
-wait_until 20 have_all
-check_eq "Loc-RIB holds BIRD's 6 routes and our own" "$(nroutes)" 7
+have_all() { [ "$(nroutes)" = 2507 ]; }
+wait_until 30 have_all
+check_eq "Loc-RIB holds BIRD's 2506 routes and our own" "$(nroutes)" 2507
 
 # --- TABLE_DUMP_V2 against bgpdump ------------------------------------------
 # "PREFIX|NEXTHOP|ASPATH" from both sides, sorted.
@@ -99,23 +104,23 @@ mrt_rows() {
     nh = $9; if ($4 == "0.0.0.0") nh = "0.0.0.0"; print $6 "|" nh "|" $7 }' | sort
 }
 out=$(xrctl_ "$XR_SOCK" dump mrt table "$D/rib.mrt")
-check_eq "dump reports 7 prefixes" "$(json_get "d['prefixes']" <<<"$out")" 7
+check_eq "dump reports 2507 prefixes" "$(json_get "d['prefixes']" <<<"$out")" 2507
 wait_until 10 test -f "$D/rib.mrt" && ok "dump file renamed into place" ||
   not_ok "dump file renamed into place"
 check "no temporary file left" test ! -e "$D/rib.mrt.tmp"
 want=$(xr_rows) got=$(mrt_rows "$D/rib.mrt")
-if [ "$got" == "$want" ] && [ "$(wc -l <<<"$got")" = 7 ]; then
-  ok "bgpdump reads the same 7 prefixes, next hops and AS paths as show route"
+if [ "$got" == "$want" ] && [ "$(wc -l <<<"$got")" = 2507 ]; then
+  ok "bgpdump reads the same 2507 prefixes, next hops and AS paths as show route"
 else
   not_ok "bgpdump reads the same prefixes, next hops and AS paths as show route"
 fi
-diag "$got"
+diag "$(grep -v '^10\.1[01][0-9]\.' <<<"$got")"
 check_eq "bgpdump sees the prepended path" \
   "$(grep '^10.21.1.0/24' <<<"$got")" "10.21.1.0/24|10.97.0.2|65001 64512 65001"
 comm=$(bgpdump -m "$D/rib.mrt" 2>/dev/null | awk -F'|' '$6 == "10.22.0.0/22" { print $12 }')
 check_eq "community survives the dump" "$comm" "65001:7"
 view=$(bgpdump -v "$D/rib.mrt" 2>/dev/null | grep -c "TABLE_DUMP_V2")
-[ "$view" -ge 1 ] && ok "bgpdump -v parses TABLE_DUMP_V2 ($view lines)" ||
+[ "$view" -ge 2507 ] && ok "bgpdump -v parses TABLE_DUMP_V2 ($view lines)" ||
   not_ok "bgpdump -v parses TABLE_DUMP_V2"
 out=$("$XR_BUILD/xrctl" -s "$XR_SOCK" dump mrt table relative.mrt 2>&1)
 [[ $out == *"must be an absolute path"* ]] && ok "a relative FILE is refused" ||
@@ -154,8 +159,14 @@ resynced() { grep '"bmp_msg_type": "peer_up"' "$D/bmp2.json" 2>/dev/null |
   grep -q '"peer_ip": "fd00:97::2"' &&
   grep '"log_type": "update"' "$D/bmp2.json" | grep -q '"ip_prefix": "10.22.0.0/22"' &&
   grep '"log_type": "update"' "$D/bmp2.json" | grep -q '"ip_prefix": "2001:db8:21::/48"'; }
-wait_until 20 resynced && ok "a reconnected collector gets Peer Up and the routes again" ||
+wait_until 30 resynced && ok "a reconnected collector gets Peer Up and the routes again" ||
   not_ok "a reconnected collector gets Peer Up and the routes again"
+# Every route BIRD still announces, once: 3 + 2500 IPv4, 2 IPv6.
+nresync() { grep '"log_type": "update"' "$D/bmp2.json" |
+  sed -n 's/.*"ip_prefix": "\([^"]*\)".*/\1/p' | sort -u | wc -l; }
+full_resync() { [ "$(nresync)" = 2505 ]; }
+wait_until 20 full_resync
+check_eq "the resync carries all of BIRD's routes (pages of 1000)" "$(nresync)" 2505
 if grep -q '"ip_prefix": "10.23.0.0/24"' "$D/bmp2.json"; then
   not_ok "the withdrawn 10.23.0.0/24 is not in the resync"
 else

@@ -9,6 +9,8 @@
                                               the value of EXPR on it (d)
   reconcile_api.py STATE circuit-get NAME [EXPR]
                                               the same for the circuit
+  reconcile_api.py STATE mget NAME [EXPR]     the same for the Microsoft
+                                              peering
   reconcile_api.py STATE delete NAME          DELETE the peering
   reconcile_api.py STATE vnet NAME SPACES [GWSUBNET]
                                               PUT a VNet (spaces comma
@@ -31,6 +33,19 @@
                                               status and the error message
   reconcile_api.py STATE env                  XR_TOKEN/XR_SUBSCRIPTION/XR_API
                                               for xrctl (shell assignments)
+Microsoft peering and route filters (reconcile_msft.sh):
+  reconcile_api.py STATE msft NAME VLAN P1 P2 KEY PREFIXES [STATE]
+                                              PUT MicrosoftPeering, peerASN
+                                              65010, advertisedPublicPrefixes
+                                              PREFIXES (comma separated);
+                                              prints the prefixes state
+  reconcile_api.py STATE approve NAME         provider approves the
+                                              prefixes (ValidationNeeded)
+  reconcile_api.py STATE filter FILTER COMMS  PUT a route filter whose one
+                                              rule allows COMMS (comma sep.)
+  reconcile_api.py STATE rule FILTER COMMS    PUT its rule r1 with COMMS
+  reconcile_api.py STATE attach NAME FILTER   attach to the Microsoft peering
+  reconcile_api.py STATE detach NAME          detach its filter
 
 Several steps can go in one invocation, separated by "+" (one Python
 start instead of several: the tests run on a loaded machine):
@@ -150,10 +165,19 @@ def circuit_get(st, name, expr=None):
 
 def get(st, name, expr=None):
     t = Client(st["port"], st["tok"]["tenant"])
-    r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/"
-              "AzurePrivatePeering" % name)
+    r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/%s" %
+              (name, ptype))
     if r.status != 200:
         die("get", r)
+    show(r.body, expr)
+
+
+def mget(st, name, expr=None):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/"
+              "MicrosoftPeering" % name)
+    if r.status != 200:
+        die("mget", r)
     show(r.body, expr)
 
 
@@ -264,11 +288,85 @@ def env(st):
           (st["tok"]["tenant"], SUB, st["port"]))
 
 
+def put_msft(st, name, props):
+    """PUT the Microsoft peering; the body is kept for attach/detach."""
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("PUT", RG + "/expressRouteCircuits/%s/peerings/"
+              "MicrosoftPeering" % name, {"properties": props})
+    if r.status not in (200, 201):
+        die("Microsoft peering", r)
+    t.wait_op(r)
+    st.setdefault("msft", {})[name] = props
+    with open(sys.argv[1], "w") as f:    # the STATE file
+        json.dump(st, f)
+    r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/"
+              "MicrosoftPeering" % name)
+    print(r.body["properties"]["microsoftPeeringConfig"]
+          ["advertisedPublicPrefixesState"])
+
+
+def msft(st, name, vlan, p1, p2, key, prefixes, state="Enabled"):
+    put_msft(st, name, {
+        "peeringType": "MicrosoftPeering", "peerASN": 65010,
+        "primaryPeerAddressPrefix": p1, "secondaryPeerAddressPrefix": p2,
+        "vlanId": int(vlan), "sharedKey": key, "state": state,
+        "microsoftPeeringConfig": {
+            "advertisedPublicPrefixes": prefixes.split(",")}})
+
+
+def attach(st, name, fname=None):
+    props = dict(st["msft"][name])
+    props.pop("routeFilter", None)
+    if fname is not None:
+        props["routeFilter"] = {"id": RG + "/routeFilters/" + fname}
+    put_msft(st, name, props)
+
+
+def approve(st, name):
+    t = Client(st["port"], st["tok"]["tenant"])
+    p = Client(st["port"], st["tok"]["provider"])
+    r = t.req("GET", RG + "/expressRouteCircuits/" + name)
+    key = r.body["properties"]["serviceKey"]
+    r = p.req("POST", "/subscriptions/%s/resourceGroups/CrossConnection-"
+              "SiliconValley%s/expressRouteCrossConnections/%s/peerings/"
+              "MicrosoftPeering/approveAdvertisedPublicPrefixes" %
+              (PSUB, NET, key))
+    if r.status != 200:
+        die("approve", r)
+
+
+def rule_props(comms):
+    return {"access": "Allow", "routeFilterRuleType": "Community",
+            "communities": comms.split(",")}
+
+
+def route_filter(st, fname, comms):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("PUT", RG + "/routeFilters/" + fname, {
+        "location": "westus", "properties": {"rules": [
+            {"name": "r1", "properties": rule_props(comms)}]}})
+    if r.status not in (200, 201):
+        die("route filter", r)
+    t.wait_op(r)
+
+
+def rule(st, fname, comms):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("PUT", RG + "/routeFilters/%s/routeFilterRules/r1" % fname,
+              {"properties": rule_props(comms)})
+    if r.status not in (200, 201):
+        die("route filter rule", r)
+    t.wait_op(r)
+
+
 STEPS = {"circuit": circuit, "peering": peering, "get": get,
          "circuit-get": circuit_get,
          "delete": delete, "post": post, "env": env, "vnet": vnet,
-         "vpeer": vpeer, "delvpeer": delvpeer, "gateway": gateway, "connection": connection,
-         "getconn": getconn, "delconn": delconn, "gwpeers": gwpeers}
+         "vpeer": vpeer, "delvpeer": delvpeer, "gateway": gateway,
+         "connection": connection, "getconn": getconn, "delconn": delconn,
+         "gwpeers": gwpeers, "mget": mget, "msft": msft, "attach": attach,
+         "detach": attach, "approve": approve, "filter": route_filter,
+         "rule": rule}
 
 
 def main():

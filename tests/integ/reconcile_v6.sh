@@ -5,13 +5,14 @@
 #     interface by the reconciler), IPv6 unicast, 100-prefix limit;
 #   - each reconciled context installs its Loc-RIB into its own kernel
 #     table, id = 1000 + FNV-1a-32(context name) mod 1000000: the CE's IPv4
-#     and IPv6 prefixes via the CE's addresses;
+#     and IPv6 prefixes via the CE's addresses, and "ip rule iif <the
+#     peering's interface> lookup <table>";
 #   - GET circuit / xrctl circuit show: sessionSummary per path; xrctl
 #     peering show: one line per session (IPv4 and IPv6);
 #   - 101 IPv6 prefixes close only the IPv6 session (Cease / Maximum
 #     Number of Prefixes Reached), IPv4 stays up;
-#   - DELETE peering -> the table is empty and the edge's addresses are
-#     gone from the interface.
+#   - DELETE peering -> the table is empty, its rules and the edge's
+#     addresses are gone.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -101,6 +102,10 @@ wait_until 10 has6 && ok "table $T on e1: fd99:20::/48 via fd00:200::1" ||
   not_ok "IPv6 route in table $T: $(rt6 xr-rc6-e1)"
 rt4 xr-rc6-e2 | grep -q "^10.2.20.0/25 via 172.16.0.5 dev p200" &&
   ok "table $T on e2: via the secondary CE 172.16.0.5" || not_ok "e2 table"
+rules() { ip -n xr-rc6-e1 -4 rule show; ip -n xr-rc6-e1 -6 rule show; }
+[ "$(rules | grep -c "iif p200 lookup $T")" = 2 ] &&
+  ok "ip rule iif p200 lookup $T (IPv4 and IPv6): the customer's packets use the context's table" ||
+  not_ok "iif rules for table $T: $(rules)"
 ip -n xr-rc6-e1 route show table main | grep -q "10.2.20.0/25" &&
   not_ok "the CE's prefix leaked into the main table" ||
   ok "main table untouched"
@@ -162,6 +167,9 @@ wait_until 15 empty xr-rc6-e1 && wait_until 15 empty xr-rc6-e2 &&
   ok "table $T empty on both edges" ||
   not_ok "table $T after delete: e1 [$(rt4 xr-rc6-e1) $(rt6 xr-rc6-e1)] e2 [$(rt4 xr-rc6-e2) $(rt6 xr-rc6-e2)]"
 noaddr() { ! ip -n "$1" addr show p200 | grep -qE "inet6? (172\.16\.0\.|fd00:200::)"; }
+norule() { ! rules | grep -q "lookup $T"; }
+wait_until 10 norule && ok "the iif rules of table $T are gone" ||
+  not_ok "rules left: $(rules | grep "lookup $T")"
 wait_until 10 noaddr xr-rc6-e1 && wait_until 10 noaddr xr-rc6-e2 &&
   ok "the edges' IPv4 and IPv6 link addresses are gone from p200" ||
   not_ok "addresses left: $(ip -n xr-rc6-e1 addr show p200 | grep inet)"

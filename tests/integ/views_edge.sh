@@ -186,5 +186,11 @@ check "verdict: the secondary path is silent" grep -q \
 check_eq "results after stop: not running (400)" \
   "$($API post c1 AzurePrivatePeering/connectivityTestResults | cut -d' ' -f1)" "400"
 
+# an edge stopping with a test running takes its counters with it
+"${X[@]}" start-connectivity-test "${T[@]}" >/dev/null
+check "a test runs again on the primary edge" has_table xr-vw-e1
+kill_pids "${EDGE_PID[e1]}"
+check "the primary edge removed its table when it stopped" gone xr-vw-e1
+
 rce_logs_clean
 done_testing

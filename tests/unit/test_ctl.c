@@ -51,6 +51,13 @@ test_parse(void)
 	T_EQ(parse("s r c1 --lim 0 --adv 10.0.0.2", &r, err, sizeof(err)), 0);
 	T_EQ(r.limit, 0);
 	T_EQ(r.table, RIB_ADJ_OUT);
+	/* a context name with a slash (the reconciler's) is not a prefix */
+	T_EQ(parse("show route 96e6c82e-d8ea-404d-b361-73468c0a759e/"
+	    "MicrosoftPeering 10.1.0.0/16 --filtered 10.0.0.1", &r, err,
+	    sizeof(err)), 0);
+	T_STREQ(r.ctx, "96e6c82e-d8ea-404d-b361-73468c0a759e/"
+	    "MicrosoftPeering");
+	T_CHECK(r.has_prefix && r.filtered && r.has_nbr);
 	T_EQ(parse("s r --limit 25", &r, err, sizeof(err)), 0);
 	T_EQ(r.limit, 25);
 	T_EQ(parse("s r --lim 5 --aft 10.1.0.0/16", &r, err, sizeof(err)), 0);

@@ -3,10 +3,14 @@
  * records, then read back with the decoder.
  */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include "lib/mtime.h"
 #include "mrt/mrt.h"
+#include "rib/rib.h"
 #include "t.h"
 
 #define TS	0x5f000000u
@@ -207,9 +211,103 @@ test_truncated(void)
 	T_EQ(r.pos, 0);
 }
 
+static uint8_t *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *p = malloc(1 << 20);
+
+	*len = f != NULL && p != NULL ? fread(p, 1, 1 << 20, f) : 0;
+	if (f != NULL)
+		fclose(f);
+	return p;
+}
+
+/*
+ * A RIB of 2,500 originated IPv4 prefixes and one IPv6 prefix, dumped by
+ * the daemon's job: more than one page (several loop turns), the file
+ * appears only when complete, and holds the index (one peer: ourselves)
+ * and every prefix in address order with consecutive sequence numbers.
+ */
+static void
+test_dump_rib(void)
+{
+	struct rib_orig o = { .origin = BGP_ORIGIN_IGP };
+	char dir[] = "/tmp/xr-test-mrt.XXXXXX", path[64], tmp[80];
+	struct ev_loop *l = ev_loop_new();
+	struct rib *r = rib_new(l);
+	struct rib_ctx *c = rib_ctx_get(r, "c1");
+	struct mrt_dump_info info;
+	struct mrt_peer_index pi;
+	struct prefix p, prev;
+	struct mrt_rib rib;
+	struct mrt_rec rec;
+	struct rbuf rb;
+	struct mrt *m;
+	uint8_t b[16] = { 10, 0, 0, 0 };
+	size_t len, n = 0;
+	uint8_t *data;
+	int i, turns = 0;
+	char err[256];
+
+	T_CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/rib.mrt", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	rib_set_router_id(r, 0x0a000001);
+	for (i = 0; i < 2500; i++) {
+		b[1] = (uint8_t)(i >> 8);
+		b[2] = (uint8_t)i;
+		prefix_make(&p, AF_INET, b, 24);
+		T_EQ(rib_originate(c, &p, &o), 0);
+	}
+	T_EQ(prefix_parse("2001:db8::/32", &p, true), 0);
+	T_EQ(rib_originate(c, &p, &o), 0);
+	m = mrt_new(l, r, NULL);
+	mrt_set_ids(m, 0x0a000001, 65001);
+	T_EQ(mrt_dump_table(m, path, "c1", &info, err, sizeof(err)), 0);
+	T_EQ(info.prefixes, 2501);
+	T_EQ(info.contexts, 1);
+	T_EQ(access(path, F_OK), -1);
+	while (mrt_busy(m) > 0 && turns++ < 100) {
+		T_EQ(access(path, F_OK), -1);
+		ev_run_once(l, 0);
+	}
+	T_CHECK(turns >= 2);
+	T_EQ(access(tmp, F_OK), -1);
+	data = slurp(path, &len);
+	rbuf_init(&rb, data, len);
+	T_EQ(mrt_rec_next(&rb, &rec), 1);
+	T_EQ(mrt_peer_index_decode(&rec, &pi), 0);
+	T_STREQ(pi.view, "c1");
+	T_EQ(pi.npeers, 1);
+	T_EQ(pi.peers[0].as, 65001);
+	T_EQ(pi.peers[0].bgp_id, 0x0a000001);
+	while (mrt_rec_next(&rb, &rec) == 1) {
+		T_EQ(mrt_rib_decode(&rec, &rib), 0);
+		T_EQ(rib.seq, n);
+		T_EQ(rib.nentries, 1);
+		if (n > 0)
+			T_CHECK(prefix_cmp(&prev, &rib.prefix) < 0);
+		prev = rib.prefix;
+		n++;
+	}
+	T_EQ(n, 2501);
+	T_EQ(rec.subtype, MRT_RIB_IPV6_UNICAST);
+	/* A context that does not exist: nothing is started. */
+	T_EQ(mrt_dump_table(m, path, "nope", &info, err, sizeof(err)), -1);
+	T_STREQ(err, "no context nope");
+	free(data);
+	unlink(path);
+	rmdir(dir);
+	mrt_free(m);
+	rib_free(r);
+	ev_loop_free(l);
+}
+
 int
 main(void)
 {
+	T_RUN(test_dump_rib);
 	T_RUN(test_peer_index);
 	T_RUN(test_rib_ipv4);
 	T_RUN(test_rib_ipv6);

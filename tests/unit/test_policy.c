@@ -172,7 +172,7 @@ test_microsoft_peering_import(void)
 	edit_init(&e, path, mkpath(path, as, 2));
 	why = NULL;
 	T_EQ(er_policy_import(&p, NULL, &pfx, &e, &why), RIB_REJECT);
-	T_STREQ(why, "private address space (RFC 1918)");
+	T_STREQ(why, "bogon: private address space (RFC 1918)");
 
 	prefix_parse("0.0.0.0/0", &pfx, true);
 	T_EQ(er_policy_import(&p, NULL, &pfx, &e, &why), RIB_REJECT);

@@ -106,11 +106,12 @@ test_build_primary(void)
 	memset(&cat, 0, sizeof(cat));
 	cat.regions = json_pack("{s:{s:i}}", "westus", "regionCode", 6);
 	T_EQ(rc_build(s, &o, &cat, &d, err, sizeof(err)), 0);
-	T_EQ(d.npeers, 2);
-	T_EQ(d.conf->nctxs, 2);
+	/* a's private peering, a's Microsoft peering, b's private peering */
+	T_EQ(d.npeers, 3);
+	T_EQ(d.conf->nctxs, 3);
 	T_EQ(d.conf->as, 12076);
 	T_EQ(d.conf->router_id, 0x0a000001);
-	if (d.npeers == 2) {
+	if (d.npeers == 3) {
 		T_STREQ(d.conf->ctxs[0].name,
 		    "aaaaaaaa-0000-4000-8000-000000000001/AzurePrivatePeering");
 		T_STREQ(d.peers[0].id, SUBP "a/peerings/AzurePrivatePeering");
@@ -134,8 +135,18 @@ test_build_primary(void)
 		T_EQ(n->policy.nadd_comm, 1);
 		T_EQ(n->policy.add_comm[0], (12076u << 16) | 50006);
 
-		n = &d.conf->ctxs[1].neighbors[0];
+		/* Microsoft peering: its own context, its own /30; no
+		 * microsoftPeeringConfig here, so held down (rc_msft.c) */
 		T_STREQ(d.conf->ctxs[1].name,
+		    "aaaaaaaa-0000-4000-8000-000000000001/MicrosoftPeering");
+		n = &d.conf->ctxs[1].neighbors[0];
+		T_STREQ(addr_ntop(&n->addr, a, sizeof(a)), "198.51.100.1");
+		T_EQ(n->max_prefix[BGP_FAM_V4U], 200);
+		T_CHECK(n->shutdown);
+		T_EQ(d.conf->ctxs[1].nroutes, 0);
+
+		n = &d.conf->ctxs[2].neighbors[0];
+		T_STREQ(d.conf->ctxs[2].name,
 		    "bbbbbbbb-0000-4000-8000-000000000002/AzurePrivatePeering");
 		T_STREQ(addr_ntop(&n->addr, a, sizeof(a)), "172.16.1.1");
 		T_EQ(n->max_prefix[BGP_FAM_V4U], 10000);	/* Premium */
@@ -161,9 +172,9 @@ test_build_secondary(void)
 	T_EQ(store_open_sqlite(dbpath, &s), STORE_OK);
 	T_EQ(rc_build(s, &o, NULL, &d, err, sizeof(err)), 0);
 	/* circuit e's primary is not a /30; its secondary path still is */
-	T_EQ(d.npeers, 3);
-	if (d.npeers == 3) {
-		T_STREQ(addr_ntop(&d.peers[2].nbr, a, sizeof(a)),
+	T_EQ(d.npeers, 4);
+	if (d.npeers == 4) {
+		T_STREQ(addr_ntop(&d.peers[3].nbr, a, sizeof(a)),
 		    "172.16.4.9");
 		T_STREQ(addr_ntop(&d.conf->ctxs[0].neighbors[0].addr, a,
 		    sizeof(a)), "172.16.0.5");
@@ -215,7 +226,7 @@ test_build_ipv6_tables(void)
 {
 	struct store *s = NULL;
 	struct rc_opts o = { .path = RC_SECONDARY, .location = "Silicon Valley",
-	    .router_id = 1 };
+	    .router_id = 1, .ifmap = { { 207, "p207" } }, .nifmap = 1 };
 	struct rc_desired d;
 	const struct conf_neighbor *n;
 	struct conf_ctx two[2];
@@ -237,7 +248,7 @@ test_build_ipv6_tables(void)
 	put(s, PT, id, SUBP "g", doc);
 	T_EQ(store_commit(s), STORE_OK);
 	T_EQ(rc_build(s, &o, NULL, &d, err, sizeof(err)), 0);
-	T_EQ(d.npeers, 4);
+	T_EQ(d.npeers, 5);	/* with a's MicrosoftPeering (rc_msft.c) */
 	for (i = 0; i < d.npeers && i < d.conf->nctxs; i++) {
 		/* derived (FNV-1a of the name), in range, one per context */
 		T_EQ(d.conf->ctxs[i].kernel_table,
@@ -250,9 +261,12 @@ test_build_ipv6_tables(void)
 		    "000000000007/AzurePrivatePeering") != 0) {
 			T_CHECK(!d.peers[i].has_v6);
 			T_EQ(d.conf->ctxs[i].nneighbors, 1);
+			T_EQ(d.conf->ctxs[i].ningress, 0);	/* not mapped */
 			continue;
 		}
 		T_EQ(d.peers[i].table, 691813);	/* the documented rule */
+		T_EQ(d.conf->ctxs[i].ningress, 1);	/* iif p207 -> table */
+		T_STREQ(d.conf->ctxs[i].ingress[0], "p207");
 		T_CHECK(d.peers[i].has_v6);
 		T_EQ(d.peers[i].plen6, 126);
 		T_STREQ(addr_ntop(&d.peers[i].local6, a, sizeof(a)),
