@@ -155,7 +155,7 @@ uptime_str(long long s, char *out, size_t len)
  * One line per session as its edge reports it (primaryStatus, ...):
  *   Established, neighbor 172.16.0.1, up 00:05:12, 1 received,
  *   0 advertised, 0 flaps
- *   Active, neighbor 172.16.0.1, 2 flaps, last error: ...
+ *   Active, neighbor 172.16.0.1, 2 flaps, last error: ...; hint: ...
  */
 void
 res_session_line(json_t *st, char *out, size_t len)
@@ -164,6 +164,7 @@ res_session_line(json_t *st, char *out, size_t len)
 	const char *nbr = json_string_value(jget(st, "neighbor"));
 	const char *err = json_string_value(jget(st, "lastError"));
 	const char *adm = json_string_value(jget(st, "adminMessage"));
+	const char *hint = json_string_value(jget(st, "hint"));
 	long long flaps = json_integer_value(jget(st, "flaps"));
 	char up[32];
 	int n;
@@ -188,7 +189,10 @@ res_session_line(json_t *st, char *out, size_t len)
 		n += snprintf(out + n, len - (size_t)n, ", admin down: %s",
 		    adm ? adm : "");
 	if (err != NULL && *err != '\0' && n >= 0 && (size_t)n < len)
-		snprintf(out + n, len - (size_t)n, ", last error: %s", err);
+		n += snprintf(out + n, len - (size_t)n, ", last error: %s",
+		    err);
+	if (hint != NULL && n >= 0 && (size_t)n < len)
+		snprintf(out + n, len - (size_t)n, "; hint: %s", hint);
 }
 
 void

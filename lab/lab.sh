@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # xroute lab: a whole ExpressRoute circuit in network namespaces on one box.
 #
-#   lab.sh up [--edge xrouted|bird] [--bfd MS|off] [--hold S]
-#                                           build it and print the summary
+#   lab.sh up [--control api|config] [--edge xrouted|bird] [--bfd MS|off]
+#             [--hold S]                    build it and print the summary
 #   lab.sh status                           sessions, prefixes, BFD, pings
 #   lab.sh fail primary|secondary [--mode drop|link]
 #                                           cut that link: drop every frame
@@ -23,6 +23,13 @@
 #
 # ce1/ce2 run BIRD (or FRR); msee1/msee2 and gw run xrouted. Each link is a
 # veth pair (this kernel has no 802.1Q devices; vlanId 200 is kept as data).
+#
+# --control api (the default) drives it like a tenant drives Azure: an API
+# role on loopback with its SQLite store, then xrctl creates the resource
+# group, circuit, provider provisioning, private peering, VNet, gateway and
+# connection; the edges (xrouted --role edge) and the gateway (--role
+# gateway) follow the store. --control config writes each daemon's
+# configuration file instead (no API; --edge bird needs it).
 # State lives in $XR_LAB_DIR (default /run/xroute-lab): configs, sockets,
 # logs and a pid file per daemon, so 'down' can clean up even after a crash.
 set -uo pipefail
@@ -126,7 +133,7 @@ log "$LAB_DIR/$node.bird.log" all;
 protocol device { scan time 10; }
 protocol kernel { ipv4 { import none; export all; }; merge paths on; }
 $bfd_proto
-filter to_ce { bgp_path.delete([64512..65535]); bgp_community.add((12076,50002)); accept; }
+filter to_ce { bgp_path.delete([64512..65535]); bgp_community.add((12076,50006)); accept; }
 filter from_ce { bgp_community.delete([(*,*)]); bgp_large_community.delete([(*,*,*)]); accept; }
 protocol bgp to_customer {
 	local $la as 12076;
@@ -152,16 +159,23 @@ write_xrouted() {  # node file-content
 }
 
 lab_up() {
-	local edge=xrouted bfd_ms=300 hold=180
+	local edge=xrouted bfd_ms=300 hold=180 control=
 	while [ $# -gt 0 ]; do
 		case $1 in
+		--control) control=${2:-}; shift 2 ;;
 		--edge) edge=${2:-}; shift 2 ;;
 		--bfd) bfd_ms=${2:-}; shift 2 ;;
 		--hold) hold=${2:-}; shift 2 ;;
-		*) die "up: unknown option $1 (allowed: --edge xrouted|bird, --bfd MS|off, --hold S)" ;;
+		*) die "up: unknown option $1 (allowed: --control api|config, --edge xrouted|bird, --bfd MS|off, --hold S)" ;;
 		esac
 	done
 	case $edge in xrouted|bird) ;; *) die "up: --edge '$edge' is not one of: xrouted, bird" ;; esac
+	[ -z "$control" ] && { [ "$edge" = bird ] && control=config || control=api; }
+	case $control in api|config) ;; *) die "up: --control '$control' is not one of: api, config" ;; esac
+	[ "$control" = api ] && [ "$edge" = bird ] &&
+	    die "up: --edge bird needs --control config (BIRD does not read the store)"
+	[ "$control" = api ] && { [ "$bfd_ms" != 300 ] || [ "$hold" != 180 ]; } &&
+	    die "up: --bfd and --hold are Microsoft's (300 ms, 180 s) under --control api; use --control config to change them"
 	[[ $bfd_ms = off || $bfd_ms =~ ^[0-9]+$ ]] ||
 	    die "up: --bfd '$bfd_ms' is not a number of milliseconds or 'off'"
 	[[ $hold =~ ^[0-9]+$ ]] && [ "$hold" -ge 3 ] ||
@@ -200,13 +214,16 @@ lab_up() {
 	addr ce2 msee 172.16.0.5/30
 	addr msee2 ce 172.16.0.6/30
 
-	# edges to the gateway (GatewaySubnet 10.17.17.128/27)
+	# edges to the gateway: the links; their addresses come from the
+	# GatewaySubnet (configured below, or derived from the store)
 	link msee1 gw gw msee1
-	addr msee1 gw 10.17.17.137/30
-	addr gw msee1 10.17.17.138/30
 	link msee2 gw gw msee2
-	addr msee2 gw 10.17.17.141/30
-	addr gw msee2 10.17.17.142/30
+	if [ "$control" = config ]; then
+		addr msee1 gw 10.17.17.137/30
+		addr gw msee1 10.17.17.138/30
+		addr msee2 gw 10.17.17.141/30
+		addr gw msee2 10.17.17.142/30
+	fi
 
 	# the VNet
 	link gw vnet vm eth0
@@ -216,6 +233,10 @@ lab_up() {
 
 	write_bird ce1 172.16.0.1 172.16.0.2 "$bfd_ms" "$hold" 10.2.20.2 10.2.20.3
 	write_bird ce2 172.16.0.5 172.16.0.6 "$bfd_ms" "$hold" 10.2.20.3 10.2.20.2
+	if [ "$control" = api ]; then
+		lab_up_api
+		return
+	fi
 	local n la pa gwa me bfd_line=""
 	[ "$bfd_ms" != off ] && bfd_line="bfd $bfd_ms"
 	for n in 1 2; do
@@ -241,7 +262,7 @@ context \"private\" {
         $bfd_line
         remove-private-as
         strip-communities
-        add-community 12076:50002
+        add-community 12076:50006   # West US (data/catalogue.json)
         max-prefix 4000
     }
     neighbor $gwa {
@@ -262,7 +283,7 @@ context \"vnet\" {
     neighbor 10.17.17.137 { remote-as 12076 local-address 10.17.17.138 hold-time 30 description \"msee primary\" }
     neighbor 10.17.17.141 { remote-as 12076 local-address 10.17.17.142 hold-time 30 description \"msee secondary\" }
 }"
-	echo "edge=$edge bfd=$bfd_ms hold=$hold" >"$LAB_DIR/settings"
+	echo "edge=$edge bfd=$bfd_ms hold=$hold control=config gwpeers=10.17.17.137,10.17.17.141" >"$LAB_DIR/settings"
 	local xr_nodes="gw"
 	[ "$edge" = xrouted ] && xr_nodes="msee1 msee2 gw"
 	for n in $xr_nodes; do
@@ -280,9 +301,98 @@ context \"vnet\" {
 	lab_status
 }
 
+# --- the lab driven through the API ----------------------------------------
+LAB_RG=lab-rg
+LAB_LOC=westus
+LAB_SUB=40000000-0000-4000-8000-00000000a001
+LAB_GWSUBNET=10.1.255.0/27	# connection 0: .0/.1 primary, .2/.3 secondary
+
+x() { "$XR_BUILD/xrctl" "$@"; }
+
+# The tenant's steps, each one xrctl command against the API role; a
+# failing step stops the lab with the API's own error.
+api_step() {  # what, xrctl args...
+	local what=$1 out; shift
+	out=$(x "$@" -o json 2>&1) || die "$what failed: $out"
+	printf '  %-46s ok\n' "$what"
+	LAST_JSON=$out
+}
+
+json_field() {  # json, python expression on d
+	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+lab_up_api() {
+	local tok=lab-admin-$RANDOM$RANDOM$RANDOM key gwid n path
+	# a new lab, a new store
+	rm -f "$LAB_DIR/api.port" "$LAB_DIR/api.env" "$LAB_DIR"/xroute.db*
+	XR_ADMIN_TOKEN=$tok "$XR_BUILD/xrouted" --role api --db "$LAB_DIR/xroute.db" \
+	    --listen 127.0.0.1:0 --port-file "$LAB_DIR/api.port" \
+	    --data "$ROOT/data" >>"$LAB_DIR/api.log" 2>&1 &
+	echo $! >"$LAB_DIR/api.pid"
+	for _ in $(seq 100); do [ -s "$LAB_DIR/api.port" ] && break; sleep 0.1; done
+	[ -s "$LAB_DIR/api.port" ] || die "the API role did not start (see $LAB_DIR/api.log)"
+	{
+		echo "export XR_API=http://127.0.0.1:$(cat "$LAB_DIR/api.port")"
+		echo "export XR_TOKEN=$tok"
+		echo "export XR_SUBSCRIPTION=$LAB_SUB"
+	} >"$LAB_DIR/api.env"
+	chmod 600 "$LAB_DIR/api.env"
+	. "$LAB_DIR/api.env"
+	echo "lab: API role on $XR_API; the tenant's steps:"
+	curl -sf -X PUT -H "Authorization: Bearer $tok" \
+	    "$XR_API/subscriptions/$LAB_SUB?api-version=2025-07-01" -d '{}' \
+	    >/dev/null || die "the API refused the subscription"
+	api_step "resource group $LAB_RG" group create -n $LAB_RG -l $LAB_LOC
+	api_step "circuit lab-circuit (Standard, 1 Gbps)" circuit create \
+	    -g $LAB_RG -n lab-circuit -l $LAB_LOC --provider Equinix \
+	    --peering-location "Silicon Valley" --bandwidth 1000
+	key=$(json_field "$LAST_JSON" 'd["properties"]["serviceKey"]')
+	api_step "provider provisions the circuit" provider provision \
+	    --service-key "$key"
+	api_step "private peering, VLAN 200, peer AS 65010" peering create \
+	    -g $LAB_RG --circuit-name lab-circuit \
+	    --peering-type AzurePrivatePeering --peer-asn 65010 \
+	    --primary-peer-subnet 172.16.0.0/30 \
+	    --secondary-peer-subnet 172.16.0.4/30 --vlan-id 200
+	api_step "VNet lab-vnet 10.1.0.0/16" vnet create -g $LAB_RG -n lab-vnet \
+	    -l $LAB_LOC --address-prefixes 10.1.0.0/16 \
+	    --subnets default=10.1.0.0/24,GatewaySubnet=$LAB_GWSUBNET
+	api_step "ExpressRoute gateway lab-gw" gateway create -g $LAB_RG \
+	    -n lab-gw -l $LAB_LOC --vnet lab-vnet
+	gwid=$(json_field "$LAST_JSON" 'd["id"]')
+	api_step "connection lab-gw <-> lab-circuit" connection create \
+	    -g $LAB_RG -n lab-conn -l $LAB_LOC --vnet-gateway lab-gw \
+	    --circuit lab-circuit
+	for n in 1 2; do
+		path=$([ $n = 1 ] && echo primary || echo secondary)
+		start_daemon msee$n msee$n "$XR_BUILD/xrouted" --role edge -d \
+		    --db "$LAB_DIR/xroute.db" --path $path \
+		    --peering-location "Silicon Valley" \
+		    --router-id 10.255.254.$n --interface-map 200=ce \
+		    --gateway-interface gw --data "$ROOT/data" \
+		    -s "$LAB_DIR/msee$n.sock"
+	done
+	start_daemon gw gw "$XR_BUILD/xrouted" --role gateway -d \
+	    --db "$LAB_DIR/xroute.db" --gateway "$gwid" \
+	    --edge-map primary=msee1,secondary=msee2 -s "$LAB_DIR/gw.sock"
+	echo "edge=xrouted bfd=300 hold=180 control=api" \
+	    "gwpeers=10.1.255.0,10.1.255.2" >"$LAB_DIR/settings"
+	for n in ce1 ce2; do
+		start_daemon $n $n bird -f -c "$LAB_DIR/$n.bird.conf" \
+		    -s "$LAB_DIR/$n.bird.sock"
+	done
+	wait_up 90 || { lab_status; die "the circuit did not come up in 90 s (logs in $LAB_DIR)"; }
+	echo
+	lab_status
+}
+
 xrctl() { "$XR_BUILD/xrctl" -s "$LAB_DIR/$1.sock" "${@:2}"; }
 
 lab_edge() { sed -n 's/.*edge=\([a-z]*\).*/\1/p' "$LAB_DIR/settings" 2>/dev/null; }
+lab_setting() { tr ' ' '\n' <"$LAB_DIR/settings" 2>/dev/null | sed -n "s/^$1=//p"; }
+# the gateway's neighbours: the edges' ends of the gateway links
+gw_peer() { lab_setting gwpeers | cut -d, -f"$1"; }
 
 # state of one neighbour as "State PfxRcd" (xrouted, or BIRD as the edge)
 peer_state() {  # node neighbour
@@ -309,8 +419,8 @@ bird_bfd() {  # node -> BFD state toward its msee
 
 circuit_up() {
 	local s
-	for s in "msee1 172.16.0.1" "msee2 172.16.0.5" "gw 10.17.17.137" \
-	    "gw 10.17.17.141"; do
+	for s in "msee1 172.16.0.1" "msee2 172.16.0.5" "gw $(gw_peer 1)" \
+	    "gw $(gw_peer 2)"; do
 		set -- $s
 		[ "$(peer_state $1 $2 | cut -d' ' -f1)" = Established ] || return 1
 	done
@@ -332,8 +442,8 @@ lab_status() {
 	printf '%-34s %-12s %-8s %s\n' "Session" "State" "PfxRcd" "BFD"
 	for s in "msee1 172.16.0.1 primary:_CE1_(BIRD)_<->_MSEE1 ce1" \
 	    "msee2 172.16.0.5 secondary:_CE2_(BIRD)_<->_MSEE2 ce2" \
-	    "gw 10.17.17.137 gateway_<->_MSEE1 -" \
-	    "gw 10.17.17.141 gateway_<->_MSEE2 -"; do
+	    "gw $(gw_peer 1) gateway_<->_MSEE1 -" \
+	    "gw $(gw_peer 2) gateway_<->_MSEE2 -"; do
 		set -- $s
 		node=$1 peer=$2 label=${3//_/ }
 		read -r st pfx < <(peer_state "$node" "$peer")
@@ -351,6 +461,11 @@ lab_status() {
 		    awk -F', ' '/packets/ {print $3}')
 		echo "ping via $2 path ($1 -> VNet):            ${r:-no reply}"
 	done
+	if [ "$(lab_setting control)" = api ]; then
+		echo
+		echo "The circuit as the API shows it:"
+		echo "  . $LAB_DIR/api.env; $XR_BUILD/xrctl circuit show -g $LAB_RG -n lab-circuit"
+	fi
 }
 
 # A cut the routers cannot see locally: the link stays up and nftables

@@ -343,6 +343,7 @@ rc_build(struct store *st, const struct rc_opts *o, const struct er_cat *cat,
 	json_decref(circs);
 	rc_tables_assign(d);
 	rc_ingress_assign(d, o);
+	rc_gw_ingress_assign(d, o);
 	return 0;
 fail:
 	json_decref(circs);

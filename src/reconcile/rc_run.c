@@ -40,6 +40,8 @@ struct rc {
 	struct rc_peer	*peers;		/* of the running configuration */
 	size_t		 npeers;
 	json_t		*written;	/* status id -> last doc written */
+	int64_t		 md5_count;	/* rc_md5_failures() last pass */
+	int64_t		 md5_at_ms;	/* when it last grew */
 	struct rc_views	*views;		/* live views (rc_views.c) */
 };
 
@@ -92,6 +94,7 @@ rc_new(const struct rc_opts *o, char *err, size_t errlen)
 		return NULL;
 	}
 	r->o = *o;
+	r->md5_count = rc_md5_failures();	/* drops before we started */
 	if (r->o.router_id == 0)
 		r->o.router_id = RC_DEFAULT_ID + (uint32_t)o->path;
 	if (store_open_sqlite(o->db, &r->st) != STORE_OK) {
@@ -220,9 +223,10 @@ rc_initial(struct rc *r, char *err, size_t errlen)
 
 /* One session's observed state; prev is what was last written for it. */
 static json_t *
-session_doc(struct sess *s, const struct addr *nbr, const struct addr *local,
-    json_t *prev)
+session_doc(struct rc *r, struct sess *s, const struct addr *nbr,
+    const struct addr *local, json_t *prev)
 {
+	const char *hint;
 	struct sess_info i;
 	struct rib_peer_stats st;
 	char a[ADDR_STRLEN];
@@ -259,6 +263,9 @@ session_doc(struct sess *s, const struct addr *nbr, const struct addr *local,
 	 * prefixes are not Configured) matters more than the last error */
 	json_object_set_new(o, "lastError", json_string(i.admin_down &&
 	    i.admin_msg[0] ? i.admin_msg : i.last_reason));
+	if ((hint = rc_hint(&i, r->md5_at_ms != 0 &&
+	    wall_ms() - r->md5_at_ms < RC_MD5_WINDOW_MS)) != NULL)
+		json_object_set_new(o, "hint", json_string(hint));
 	return o;
 }
 
@@ -268,14 +275,14 @@ static json_t *
 status_doc(struct rc *r, const struct rc_peer *p, struct sess *s,
     json_t *prev)
 {
-	json_t *o = session_doc(s, &p->nbr, &p->local, prev);
+	json_t *o = session_doc(r, s, &p->nbr, &p->local, prev);
 	struct sess *s6;
 
 	json_object_set_new(o, "path", json_string(rc_path_name(r->o.path)));
 	json_object_set_new(o, "peerASN", json_integer(p->peer_as));
 	json_object_set_new(o, "kernelTable", json_integer(p->table));
 	if (p->has_v6 && (s6 = sess_find(r->x->sm, p->ctx, &p->nbr6)) != NULL)
-		json_object_set_new(o, "ipv6", session_doc(s6, &p->nbr6,
+		json_object_set_new(o, "ipv6", session_doc(r, s6, &p->nbr6,
 		    &p->local6, json_object_get(prev, "ipv6")));
 	return o;
 }
@@ -316,6 +323,11 @@ status_write(struct rc *r)
 	json_t *prev, *doc;
 	struct sess *s;
 	size_t i;
+	int64_t md5 = rc_md5_failures();
+
+	if (md5 > r->md5_count && r->md5_count >= 0)
+		r->md5_at_ms = wall_ms();
+	r->md5_count = md5;
 
 	for (i = 0; i < r->npeers; i++) {
 		if ((s = sess_find(r->x->sm, r->peers[i].ctx,

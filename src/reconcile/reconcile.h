@@ -157,6 +157,9 @@ void		rc_tables_assign(struct rc_desired *);
 /* The mapped interface of a peering's VLAN becomes its context's ingress
  * (ip rule iif IF lookup TABLE) unless another peering maps there too. */
 void		rc_ingress_assign(struct rc_desired *, const struct rc_opts *);
+/* --gateway-interface becomes the ingress of the context that has the
+ * gateway's neighbours (rc_ingress.c). */
+void		rc_gw_ingress_assign(struct rc_desired *, const struct rc_opts *);
 
 /* The local address on the mapped interface (netlink; idempotent), and
  * its removal when the peering goes (absent already: 0). */
@@ -164,6 +167,14 @@ int	rc_addr_ensure(const char *ifname, const struct addr *, uint8_t plen,
 	    char *err, size_t errlen);
 int	rc_addr_del(const char *ifname, const struct addr *, uint8_t plen,
 	    char *err, size_t errlen);
+
+/* Status hints (rc_hint.c): the kernel's TCP-MD5 drop counters of this
+ * namespace (-1: unreadable), and why a session may not be up (NULL when
+ * it is, or is down on purpose). */
+struct sess_info;
+#define RC_MD5_WINDOW_MS	30000	/* failures this recent count */
+int64_t		 rc_md5_failures(void);
+const char	*rc_hint(const struct sess_info *, bool md5_failing);
 
 /* The running reconciler (rc_run.c). */
 struct rc;

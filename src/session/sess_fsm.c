@@ -457,19 +457,17 @@ act_establish(struct sess *s)
 {
 	struct bgp_err err = { .code = BGP_ERR_CEASE,
 	    .subcode = BGP_CEASE_COLLISION };
+
 	struct sess_conn *alt = s->alt;
 
-	/*
-	 * RFC 4271 6.8: a collision with Established closes the other one.
-	 * A write error while sending the NOTIFICATION closes it already and
-	 * clears s->alt (conn_write_failed): close only what is still ours.
-	 */
+	/* RFC 4271 6.8: a collision with Established closes the other one.
+	 * Detach it first: if the peer already closed it, the send fails
+	 * and the write-error path would close it (and clear s->alt) under
+	 * our feet. */
 	if (alt != NULL) {
+		s->alt = NULL;
 		sess_conn_send_notification(alt, &err);
-		if (s->alt == alt) {
-			s->alt = NULL;
-			sess_conn_close_flush(alt);
-		}
+		sess_conn_close_flush(alt);
 	}
 	start_hold(s, s->hold);
 }

@@ -54,12 +54,16 @@ echo "$out" | sed 's/^/# /'
 check "lab up exits 0" [ $rc -eq 0 ]
 check "primary session Established (msee1 <- ce1 172.16.0.1)" established msee1 172.16.0.1
 check "secondary session Established (msee2 <- ce2 172.16.0.5)" established msee2 172.16.0.5
-check "gateway learns on-premises 10.2.20.0/25 from the edges" \
-    test "$(peer gw 10.17.17.137 pfxRcd)" -ge 1
+# the gateway's neighbours: the edges' ends of the gateway links
+GW1=$(tr ' ' '\n' <"$XR_LAB_DIR/settings" | sed -n 's/^gwpeers=//p' | cut -d, -f1)
+check "gateway learns on-premises 10.2.20.0/25 from the edges ($GW1)" \
+    test "$(peer gw "$GW1" pfxRcd)" -ge 1
+# the circuit is in westus (regionCode 6 in data/catalogue.json)
+COMM=$(python3 -c 'import json,sys; print(50000 + [r for r in json.load(open(sys.argv[1]))["regions"] if r["name"] == "westus"][0]["regionCode"])' "$ROOT/data/catalogue.json")
 check "CE1 learned the VNet 10.1.0.0/16 with AS_PATH 12076 (65515 stripped)" \
     bash -c "birdc -s $XR_LAB_DIR/ce1.bird.sock show route all 10.1.0.0/16 | grep -q 'BGP.as_path: 12076\$'"
-check "CE1 sees the regional community (12076,50002)" \
-    bash -c "birdc -s $XR_LAB_DIR/ce1.bird.sock show route all 10.1.0.0/16 | grep -q '(12076,50002)'"
+check "CE1 sees the regional community (12076,$COMM) of West US" \
+    bash -c "birdc -s $XR_LAB_DIR/ce1.bird.sock show route all 10.1.0.0/16 | grep -q '(12076,$COMM)'"
 check "BFD Up on CE1 and CE2" wait_for 10 bash -c \
     "birdc -s $XR_LAB_DIR/ce1.bird.sock show bfd sessions | grep -q ' Up ' && birdc -s $XR_LAB_DIR/ce2.bird.sock show bfd sessions | grep -q ' Up '"
 check "ping on-premises -> VNet" quiet ns host ping -c3 -i0.2 -W1 10.1.0.4

@@ -165,8 +165,8 @@ def circuit_get(st, name, expr=None):
 
 def get(st, name, expr=None):
     t = Client(st["port"], st["tok"]["tenant"])
-    r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/%s" %
-              (name, ptype))
+    r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/"
+              "AzurePrivatePeering" % name)
     if r.status != 200:
         die("get", r)
     show(r.body, expr)

@@ -3,8 +3,9 @@
 # on the primary path, FRR on the secondary) use key K; the peering is
 # created with sharedKey X != K:
 #   - no session on either path (the edge's kernel drops the CEs' segments:
-#     TcpExtTCPMD5Failure counts them), GET shows both not Established and
-#     never up; another circuit's session stays Established throughout;
+#     TcpExtTCPMD5Failure counts them), GET shows both not Established,
+#     never up, with a hint naming TCP-MD5; another circuit's session
+#     stays Established throughout;
 #   - xrctl peering update --shared-key K (a PUT through the API) -> both
 #     paths come up; the other circuit's session untouched (same upSince,
 #     0 flaps);
@@ -84,10 +85,13 @@ for p in primary secondary; do
     *) not_ok "GET: ${p}Status is '$s' with mismatched keys" ;;
   esac
 done
+md5hint() { [ "$(pget c1 "str('TCP-MD5' in d['properties']['primaryStatus'].get('hint', '')) + ' ' + str('TCP-MD5' in d['properties']['secondaryStatus'].get('hint', ''))")" = "True True" ]; }
+wait_until 10 md5hint && ok "GET: both paths' hint names TCP-MD5 (the kernel rejects the segments)" ||
+  not_ok "GET hint: $(pget c1 "d['properties']['primaryStatus'].get('hint')")"
 eval "export $($API env)"
 "$XR_BUILD/xrctl" peering show -g rg --circuit-name c1 -n AzurePrivatePeering |
-  grep -qE "^PrimarySession  +: (Idle|Connect|Active|OpenSent), neighbor 172\.16\.0\.1, 0 flaps" &&
-  ok "xrctl peering show: primary session not Established, 0 flaps" ||
+  grep -qE "^PrimarySession  +: (Idle|Connect|Active|OpenSent), neighbor 172\.16\.0\.1, 0 flaps; hint: TCP-MD5 segments rejected on this edge" &&
+  ok "xrctl peering show: primary not Established, 0 flaps, the TCP-MD5 hint" ||
   not_ok "xrctl peering show primary session line"
 read -r UP3 FL3 < <(pget c2 "d['properties']['primaryStatus']['upSince'] + ' ' + str(d['properties']['primaryStatus']['flaps'])")
 [ -n "$UP3" ] && [ "$FL3" = 0 ] && ok "other circuit: upSince $UP3, 0 flaps" ||
@@ -105,6 +109,7 @@ wait_until 30 est c1 && wait_until 30 est c2 &&
 both_est() { [ "$(st2 c1 state)" = "Established Established" ]; }
 wait_until 15 both_est && ok "GET: both paths Established" ||
   not_ok "GET after the key fix"
+check_eq "no hint once Established" "None None" "$(st2 c1 hint)"
 other() { pget c2 "d['properties']['primaryStatus']['upSince'] + ' ' + str(d['properties']['primaryStatus']['flaps'])"; }
 est c3 && check_eq "other circuit untouched (same upSince, 0 flaps)" \
   "$UP3 0" "$(other)" ||

@@ -8,6 +8,7 @@
 
 #include "t.h"
 #include "reconcile/reconcile.h"
+#include "session/sess.h"
 
 #define CT	"Microsoft.Network/expressRouteCircuits"
 #define PT	"Microsoft.Network/expressRouteCircuits/peerings"
@@ -296,6 +297,31 @@ test_build_ipv6_tables(void)
 	T_EQ(two[0].kernel_table + two[1].kernel_table, 443695 * 2 + 1);
 }
 
+/* Status hints: none when up or down on purpose; TCP-MD5 named when the
+ * kernel counted rejected segments; the OPEN exchange when stuck there. */
+static void
+test_hints(void)
+{
+	struct sess_info i;
+
+	T_CHECK(rc_md5_failures() >= 0);	/* /proc/net/netstat readable */
+	memset(&i, 0, sizeof(i));
+	i.state = SESS_ESTABLISHED;
+	T_CHECK(rc_hint(&i, true) == NULL);
+	i.state = SESS_IDLE;
+	i.admin_down = true;
+	T_CHECK(rc_hint(&i, true) == NULL);
+	i.admin_down = false;
+	i.idle_restart = true;			/* prefix limit restart */
+	T_CHECK(rc_hint(&i, true) == NULL);
+	i.idle_restart = false;
+	i.state = SESS_CONNECT;
+	T_CHECK(strstr(rc_hint(&i, true), "TCP-MD5") != NULL);
+	T_CHECK(strstr(rc_hint(&i, false), "no BGP connection") != NULL);
+	i.state = SESS_OPENSENT;
+	T_CHECK(strstr(rc_hint(&i, true), "peerASN") != NULL);
+}
+
 int
 main(void)
 {
@@ -304,6 +330,7 @@ main(void)
 	T_RUN(test_build_secondary);
 	T_RUN(test_options);
 	T_RUN(test_build_ipv6_tables);
+	T_RUN(test_hints);
 	unlink(dbpath);
 	strcat(dbpath, "-wal");
 	unlink(dbpath);

@@ -138,7 +138,7 @@ test_peering_seed_layout(void)
 	    "\"prefixesAdvertised\":0,\"flaps\":0,\"lastError\":\"\"},"
 	    "\"secondaryStatus\":{\"state\":\"Active\",\"neighbor\":"
 	    "\"172.16.0.5\",\"flaps\":2,\"adminDown\":false,\"lastError\":"
-	    "\"hold timer expired\"}}}", 0, NULL);
+	    "\"hold timer expired\",\"hint\":\"check the key\"}}}", 0, NULL);
 	char *out = capture(res_print_peering_ps, p);
 
 	T_STREQ(out,
@@ -161,7 +161,7 @@ test_peering_seed_layout(void)
 	    "PrimarySession             : Established, neighbor 172.16.0.1, "
 	    "up 00:05:12, 1 received, 0 advertised, 0 flaps\n"
 	    "SecondarySession           : Active, neighbor 172.16.0.5, "
-	    "2 flaps, last error: hold timer expired\n");
+	    "2 flaps, last error: hold timer expired; hint: check the key\n");
 	free(out);
 	json_decref(p);
 }
