@@ -232,8 +232,8 @@ nc=$(in_ns $NA "$XR_BUILD/xrctl" -s "$SA" -j show neighbor 10.98.7.3)
 check_eq "history of the limited peer: Cease/1 sent, prefixLimitEvents 1" \
   "$(json_get "[(n['direction'], n['code'], n['subcode']) for h in d['neighbors'][0]['history'] for n in [h['notification']] if n], d['neighbors'][0]['prefixLimitEvents']" <<<"$nc")" \
   '[[["sent", 6, 1]], 1]'
-txt=$(in_ns $NA "$XR_BUILD/xrctl" -s "$SA" show neighbor 10.98.7.2)
-check "text 'show neighbor' prints the history with the NOTIFICATION line" \
+txt=$(in_ns $NA "$XR_BUILD/xrctl" -s "$SA" show bgp neighbor 10.98.7.2)
+check "text 'show bgp neighbor' prints the history with the NOTIFICATION line" \
   grep -q 'NOTIFICATION received 6/2 Cease/Administrative Shutdown "metrics test"' <<<"$txt" ||
   diag "$txt"
 

@@ -157,7 +157,11 @@ rce_logs_clean() {
   local n
   kill_pids "${EDGE_PID[@]}" "$API_PID"
   for n in "${!EDGE_PID[@]}" api; do
-    grep -E "Sanitizer|runtime error" "$D/$n.log" >/dev/null &&
-      not_ok "$n log has a sanitizer report" || ok "$n log clean after stop"
+    if grep -E "Sanitizer|runtime error" "$D/$n.log" >/dev/null; then
+      not_ok "$n log has a sanitizer report"
+      diag "$(grep -E -A24 "Sanitizer|runtime error" "$D/$n.log" | head -40)"
+    else
+      ok "$n log clean after stop"
+    fi
   done
 }
