@@ -163,22 +163,21 @@ def circuit_get(st, name, expr=None):
     show(r.body, expr)
 
 
-def get(st, name, expr=None):
+def peering_get(st, name, ptype, expr):
     t = Client(st["port"], st["tok"]["tenant"])
     r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/"
               "AzurePrivatePeering" % name)
     if r.status != 200:
-        die("get", r)
+        die("get " + ptype, r)
     show(r.body, expr)
+
+
+def get(st, name, expr=None):
+    peering_get(st, name, "AzurePrivatePeering", expr)
 
 
 def mget(st, name, expr=None):
-    t = Client(st["port"], st["tok"]["tenant"])
-    r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/"
-              "MicrosoftPeering" % name)
-    if r.status != 200:
-        die("mget", r)
-    show(r.body, expr)
+    peering_get(st, name, "MicrosoftPeering", expr)
 
 
 def delete(st, name):
