@@ -193,8 +193,8 @@ diag_stats(struct res_ctx *c)
 		for (int i = 0; i < 4; i++)
 			printf("%s%s", h[i], i < 3 ? " " : "\n");
 		for (int i = 0; i < 4; i++)
-			printf("%.*s%s", (int)strlen(h[i]), "------------------",
-			    i < 3 ? " " : "\n");
+			printf("%.*s%s", (int)strlen(h[i]),
+			    "------------------", i < 3 ? " " : "\n");
 		for (int i = 0; i < 4; i++)
 			printf("%*lld%s", (int)strlen(h[i]), (long long)
 			    json_integer_value(json_object_get(r.body, f[i])),
@@ -204,7 +204,7 @@ diag_stats(struct res_ctx *c)
 	return 0;
 }
 
-/* --- connectivity test ------------------------------------------------------ */
+/* --- connectivity test --------------------------------------------------- */
 
 static json_t *
 test_body(struct res_ctx *c)

@@ -280,9 +280,16 @@ res_print_peering_ps(json_t *p)
 	    "secondaryPeerAddressPrefix", "state", NULL };
 	static const char *const vn[] = { "PrimaryPeerAddressPrefix",
 	    "SecondaryPeerAddressPrefix", "State", NULL };
+	static const char *const sess[][2] = {
+		{ "PrimarySession", "properties.primaryStatus" },
+		{ "SecondarySession", "properties.secondaryStatus" },
+		{ "PrimarySessionIPv6", "properties.primaryStatus.ipv6" },
+		{ "SecondarySessionIPv6", "properties.secondaryStatus.ipv6" },
+	};
 	const int w = 26;
 	char b[64], line[512];
 	json_t *ms = jget(p, "properties.microsoftPeeringConfig"), *o, *v6;
+	size_t i;
 
 	kv(w, "Name", json_string_value(jget(p, "name")));
 	kv(w, "Id", json_string_value(jget(p, "id")));
@@ -321,20 +328,10 @@ res_print_peering_ps(json_t *p)
 		json_decref(o);
 	} else
 		kv(w, "Ipv6PeeringConfig", "null");
-	res_session_line(jget(p, "properties.primaryStatus"), line,
-	    sizeof(line));
-	kv(w, "PrimarySession", line);
-	res_session_line(jget(p, "properties.secondaryStatus"), line,
-	    sizeof(line));
-	kv(w, "SecondarySession", line);
-	if (v6 == NULL)
-		return;
-	res_session_line(jget(p, "properties.primaryStatus.ipv6"), line,
-	    sizeof(line));
-	kv(w, "PrimarySessionIPv6", line);
-	res_session_line(jget(p, "properties.secondaryStatus.ipv6"), line,
-	    sizeof(line));
-	kv(w, "SecondarySessionIPv6", line);
+	for (i = 0; i < (v6 != NULL ? 4 : 2); i++) {
+		res_session_line(jget(p, sess[i][1]), line, sizeof(line));
+		kv(w, sess[i][0], line);
+	}
 }
 
 void

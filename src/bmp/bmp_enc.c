@@ -10,14 +10,6 @@
 
 #include "bmp/bmp.h"
 
-static int
-set_u32(struct wbuf *w, size_t off, uint32_t v)
-{
-	if (wbuf_set_u16(w, off, (uint16_t)(v >> 16)) == -1)
-		return -1;
-	return wbuf_set_u16(w, off + 2, (uint16_t)(v & 0xffff));
-}
-
 long
 bmp_begin(struct wbuf *w, enum bmp_type type)
 {
@@ -34,7 +26,7 @@ bmp_finish(struct wbuf *w, long off)
 {
 	if (off < 0 || w->err || w->len < (size_t)off + BMP_HDR_LEN)
 		return -1;
-	return set_u32(w, (size_t)off + 1, (uint32_t)(w->len - (size_t)off));
+	return wbuf_set_u32(w, (size_t)off + 1, (uint32_t)(w->len - (size_t)off));
 }
 
 /* An IPv4 address sits in the last 4 of 16 bytes, zeros before (4.2). */

@@ -317,13 +317,25 @@ bmp_mon_msg(void *arg, struct sess *s, bool sent, const uint8_t *msg,
 	}
 }
 
+/* RFC 4271 8.1 event numbers, for Peer Down reason 2 (RFC 7854 4.9). */
+static const uint16_t fsm_event_no[SEV_EVENT_MAX] = {
+	[SEV_START] = 1, [SEV_START_PASSIVE] = 4, [SEV_STOP] = 2,
+	[SEV_CONNRETRY_EXP] = 9, [SEV_HOLD_EXP] = 10,
+	[SEV_KEEPALIVE_EXP] = 11, [SEV_TCP_CONNECTED] = 17,
+	[SEV_TCP_ACCEPTED] = 14, [SEV_TCP_FAIL] = 18, [SEV_OPEN] = 19,
+	[SEV_OPEN_ERR] = 22, [SEV_HDR_ERR] = 21, [SEV_NOTIF] = 25,
+	[SEV_KEEPALIVE_MSG] = 26, [SEV_UPDATE_MSG] = 27,
+	[SEV_UPDATE_ERR] = 28, [SEV_COLLISION_DUMP] = 23,
+	[SEV_MAXPFX] = 8, [SEV_RESET] = 2,
+};
+
 static void
-peer_down(struct bmp *b, struct bmp_coll *c, struct sess *s)
+peer_down(struct bmp *b, struct bmp_coll *c, struct sess *s,
+    enum sess_event why)
 {
-	static const uint8_t no_event[2] = { 0, 0 };
 	struct bmp_peer p;
 	size_t before = c->out.len;
-	uint8_t reason;
+	uint8_t reason, ev[2];
 	const uint8_t *data = NULL;
 	size_t dlen = 0;
 
@@ -332,12 +344,16 @@ peer_down(struct bmp *b, struct bmp_coll *c, struct sess *s)
 		    BMP_DOWN_REMOTE_NOTIF;
 		data = b->notif;
 		dlen = b->notif_len;
+	} else if (why == SEV_TCP_FAIL) {
+		/* The connection went away without a NOTIFICATION. */
+		reason = BMP_DOWN_REMOTE_NONOTIF;
 	} else {
-		/* No NOTIFICATION: the TCP connection went away, or the
-		 * FSM dropped it (no FSM event code defined: 0). */
+		/* Our FSM closed without one: the event that did it. */
 		reason = BMP_DOWN_LOCAL_NONOTIF;
-		data = no_event;
-		dlen = sizeof(no_event);
+		ev[0] = (uint8_t)(fsm_event_no[why] >> 8);
+		ev[1] = (uint8_t)fsm_event_no[why];
+		data = ev;
+		dlen = sizeof(ev);
 	}
 	bmp_peer_of(b, s, &p);
 	bmp_coll_commit(c, before, bmp_peer_down_encode(&c->out, &p, reason,
@@ -346,7 +362,7 @@ peer_down(struct bmp *b, struct bmp_coll *c, struct sess *s)
 
 void
 bmp_mon_state(void *arg, struct sess *s, enum sess_state from,
-    enum sess_state to)
+    enum sess_state to, enum sess_event why)
 {
 	struct bmp *b = arg;
 	struct bmp_coll *c;
@@ -359,7 +375,7 @@ bmp_mon_state(void *arg, struct sess *s, enum sess_state from,
 		if (to == SESS_ESTABLISHED)
 			peer_up(c, s, true);
 		else
-			peer_down(b, c, s);
+			peer_down(b, c, s, why);
 	}
 	if (b->notif_sess == s)
 		b->notif_sess = NULL;

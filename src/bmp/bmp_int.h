@@ -81,6 +81,7 @@ void	bmp_sync_stop(struct bmp_coll *);
 void	bmp_sync_job(struct ev_loop *, struct ev_defer *, void *);
 void	bmp_stats(struct bmp_coll *);
 void	bmp_mon_msg(void *, struct sess *, bool, const uint8_t *, size_t);
-void	bmp_mon_state(void *, struct sess *, enum sess_state, enum sess_state);
+void	bmp_mon_state(void *, struct sess *, enum sess_state, enum sess_state,
+	    enum sess_event);
 
 #endif

@@ -15,7 +15,9 @@ static const char *const top_kw[] = { "show", "neighbor", "neighbour",
 	"reload", "dump", NULL };
 static const char *const show_kw[] = { "bgp", "summary", "route",
 	"neighbor", "neighbour", NULL };
-static const char *const bgp_kw[] = { "summary", NULL };
+/* "show bgp neighbors X" as FRR and Cisco spell it */
+static const char *const bgp_kw[] = { "summary", "neighbor", "neighbors",
+	"neighbour", NULL };
 static const char *const nbr_kw[] = { "up", "down", "clear", NULL };
 static const char *const opt_kw[] = { "--pre-policy", "--filtered",
 	"--advertised", "--limit", "--after", NULL };
@@ -243,6 +245,26 @@ parse_route(int argc, char *const *argv, int i, struct ctl_req *r, char *err,
 	return 0;
 }
 
+
+/* show [bgp] neighbor [ADDRESS]: the address, if any, is argv[at]. */
+static int
+parse_show_neighbor(int argc, char *const *argv, int at, struct ctl_req *r,
+    char *err, size_t errlen)
+{
+	r->op = CTL_OP_NEIGHBOR;
+	if (argc > at + 1) {
+		snprintf(err, errlen, "unexpected '%s'", argv[at + 1]);
+		return -1;
+	}
+	if (argc == at + 1) {
+		if (parse_addr(argv[at], &r->nbr, "neighbor", err,
+		    errlen) == -1)
+			return -1;
+		r->has_nbr = true;
+	}
+	return 0;
+}
+
 static int
 parse_show(int argc, char *const *argv, struct ctl_req *r, char *err,
     size_t errlen)
@@ -257,10 +279,13 @@ parse_show(int argc, char *const *argv, struct ctl_req *r, char *err,
 	if ((k = kw_match(argv[1], show_kw, "show", err, errlen)) < 0)
 		return -1;
 	switch (k) {
-	case 0:		/* bgp [summary] */
-		if (argc > 2 &&
-		    kw_match(argv[2], bgp_kw, "show bgp", err, errlen) < 0)
+	case 0:		/* bgp [summary | neighbor [ADDRESS]] */
+		if (argc > 2 && (k = kw_match(argv[2], bgp_kw, "show bgp", err,
+		    errlen)) < 0)
 			return -1;
+		if (argc > 2 && k > 0)
+			return parse_show_neighbor(argc, argv, 3, r, err,
+			    errlen);
 		if (argc > 3) {
 			snprintf(err, errlen, "unexpected '%s'", argv[3]);
 			return -1;
@@ -277,18 +302,7 @@ parse_show(int argc, char *const *argv, struct ctl_req *r, char *err,
 	case 2:
 		return parse_route(argc, argv, 2, r, err, errlen);
 	default:
-		r->op = CTL_OP_NEIGHBOR;
-		if (argc > 3) {
-			snprintf(err, errlen, "unexpected '%s'", argv[3]);
-			return -1;
-		}
-		if (argc == 3) {
-			if (parse_addr(argv[2], &r->nbr, "neighbor", err,
-			    errlen) == -1)
-				return -1;
-			r->has_nbr = true;
-		}
-		return 0;
+		return parse_show_neighbor(argc, argv, 2, r, err, errlen);
 	}
 }
 

@@ -166,7 +166,7 @@ er_conntest_action(struct er_op *op)
 	return 0;
 }
 
-/* --- results --------------------------------------------------------------- */
+/* --- results ------------------------------------------------------------- */
 
 static void
 port_part(char *buf, size_t len, const char *word, json_t *port)

@@ -85,9 +85,9 @@ put_request(struct er_ctx *ctx, const char *id, const char *pid,
 	memset(&r, 0, sizeof(r));
 	r.id = (char *)id;
 	r.type = (char *)ER_VIEW_REQ_TYPE;
-	r.parent = (char *)pid;		/* deleting the peering drops it */
+	r.parent = (char *)pid;		/* goes with the peering */
 	r.sub = (char *)sub;
-	r.idx = (char *)path;		/* what the edge of that path lists */
+	r.idx = (char *)path;		/* what that path's edge lists */
 	if ((r.doc = json_dumps(doc, JSON_COMPACT)) == NULL)
 		return er_fail(err, ER_E_STORE, "cannot encode a view request");
 	rc = store_put(ctx->st, &r);
@@ -240,7 +240,7 @@ er_view_collect(struct er_ctx *ctx, json_t *rec, json_t **result,
 	return rc == -1 ? -1 : 1;
 }
 
-/* --- byte counters --------------------------------------------------------- */
+/* --- byte counters ------------------------------------------------------- */
 
 static void
 add_counters(struct er_ctx *ctx, const char *pid, json_int_t sum[4])

@@ -255,6 +255,20 @@ wbuf_set_u16(struct wbuf *w, size_t off, uint16_t v)
 	return 0;
 }
 
+static inline int
+wbuf_set_u32(struct wbuf *w, size_t off, uint32_t v)
+{
+	if (off + 4 > w->len) {
+		w->err = true;
+		return -1;
+	}
+	w->p[off] = v >> 24;
+	w->p[off + 1] = (v >> 16) & 0xff;
+	w->p[off + 2] = (v >> 8) & 0xff;
+	w->p[off + 3] = v & 0xff;
+	return 0;
+}
+
 /* Drop everything after offset 'len' (undo a partial encode). */
 static inline void
 wbuf_truncate(struct wbuf *w, size_t len)

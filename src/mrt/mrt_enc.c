@@ -10,14 +10,6 @@
 
 #include "mrt/mrt.h"
 
-static int
-set_u32(struct wbuf *w, size_t off, uint32_t v)
-{
-	if (wbuf_set_u16(w, off, (uint16_t)(v >> 16)) == -1)
-		return -1;
-	return wbuf_set_u16(w, off + 2, (uint16_t)(v & 0xffff));
-}
-
 long
 mrt_begin(struct wbuf *w, uint32_t ts, uint16_t type, uint16_t subtype)
 {
@@ -35,7 +27,7 @@ mrt_finish(struct wbuf *w, long off)
 {
 	if (off < 0 || w->err || w->len < (size_t)off + MRT_HDR_LEN)
 		return -1;
-	return set_u32(w, (size_t)off + 8,
+	return wbuf_set_u32(w, (size_t)off + 8,
 	    (uint32_t)(w->len - (size_t)off - MRT_HDR_LEN));
 }
 

@@ -17,7 +17,7 @@
 
 static void	mon_msg(void *, struct sess *, bool, const uint8_t *, size_t);
 static void	mon_state(void *, struct sess *, enum sess_state,
-		    enum sess_state);
+		    enum sess_state, enum sess_event);
 
 static struct sess_mon *
 mon_desc(struct mrt *m, struct sess_mon *mon)
@@ -115,44 +115,53 @@ ends(struct sess *s, struct mrt_bgp4mp *e)
 	}
 }
 
+/* One event of a session: a message (msg != NULL) or a state change. */
+struct mrt_ev {
+	bool		 sent;
+	const uint8_t	*msg;
+	size_t		 len;
+	enum sess_state	 from, to;
+};
+
 static void
-mon_msg(void *arg, struct sess *s, bool sent, const uint8_t *msg, size_t len)
+emit(struct mrt *m, struct sess *s, const struct mrt_ev *ev)
 {
-	struct mrt *m = arg;
 	struct mrt_bgp4mp e;
 	struct mrt_job *j;
 	uint32_t now = (uint32_t)time(NULL);
 	size_t before;
+	int rc;
 
 	ends(s, &e);
 	for (j = m->jobs; j != NULL; j = j->next) {
 		if (!job_wants(j, s))
 			continue;
 		before = j->f->buf.len;
-		mrt_file_commit(j->f, before, mrt_bgp4mp_msg_encode(&j->f->buf,
-		    now, &e, sent, msg, len));
+		if (ev->msg != NULL)
+			rc = mrt_bgp4mp_msg_encode(&j->f->buf, now, &e,
+			    ev->sent, ev->msg, ev->len);
+		else	/* MRT numbers the RFC 4271 states from Idle = 1. */
+			rc = mrt_bgp4mp_state_encode(&j->f->buf, now, &e,
+			    (uint16_t)(ev->from + 1), (uint16_t)(ev->to + 1));
+		mrt_file_commit(j->f, before, rc);
 	}
 }
 
 static void
-mon_state(void *arg, struct sess *s, enum sess_state from, enum sess_state to)
+mon_msg(void *arg, struct sess *s, bool sent, const uint8_t *msg, size_t len)
 {
-	struct mrt *m = arg;
-	struct mrt_bgp4mp e;
-	struct mrt_job *j;
-	uint32_t now = (uint32_t)time(NULL);
-	size_t before;
+	struct mrt_ev ev = { .sent = sent, .msg = msg, .len = len };
 
-	ends(s, &e);
-	for (j = m->jobs; j != NULL; j = j->next) {
-		if (!job_wants(j, s))
-			continue;
-		before = j->f->buf.len;
-		/* MRT numbers the RFC 4271 states from Idle = 1. */
-		mrt_file_commit(j->f, before, mrt_bgp4mp_state_encode(
-		    &j->f->buf, now, &e, (uint16_t)(from + 1),
-		    (uint16_t)(to + 1)));
-	}
+	emit(arg, s, &ev);
+}
+
+static void
+mon_state(void *arg, struct sess *s, enum sess_state from, enum sess_state to,
+    enum sess_event why)
+{
+	struct mrt_ev ev = { .from = from, .to = to };
+
+	emit(arg, s, &ev);
 }
 
 /* Register the session monitor only while a messages dump exists. */

@@ -41,7 +41,6 @@
 #include "reconcile/reconcile.h"
 
 #define RULE_TYPE	"Microsoft.Network/routeFilters/routeFilterRules"
-#define MSFT_COMM_MAX	4	/* communities on one route */
 
 /* "12076:5010" -> 32-bit community; -1 if not ASN:VALUE. */
 static int
@@ -62,7 +61,8 @@ comm_parse(const char *s, uint32_t *v)
 	return 0;
 }
 
-/* The communities the filter's Allow rules list, or NULL (none). */
+/* The communities the filter's Allow rules list, as an object
+ * "12076:5010" -> true (empty: none). */
 static json_t *
 allowed_set(json_t *rules)
 {

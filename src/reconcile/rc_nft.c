@@ -58,7 +58,8 @@ keep_net_admin(void)
 		return;
 	d[0].inheritable |= 1u << CAP_NET_ADMIN;
 	if (syscall(SYS_capset, &h, d) == 0)
-		prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_ADMIN, 0, 0);
+		prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_ADMIN, 0,
+		    0);
 }
 
 static void
@@ -258,8 +259,9 @@ chain_packets(const char *chain, uint64_t *packets, char *err,
 	json_array_foreach(items, i, it) {
 		expr = json_object_get(json_object_get(it, "rule"), "expr");
 		json_array_foreach(expr, k, e)
-			*packets += (uint64_t)json_integer_value(json_object_get(
-			    json_object_get(e, "counter"), "packets"));
+			*packets += (uint64_t)json_integer_value(
+			    json_object_get(json_object_get(e, "counter"),
+			    "packets"));
 	}
 	json_decref(j);
 	return 0;

@@ -24,6 +24,7 @@
 #include <strings.h>
 
 #include <jansson.h>
+#include <linux/neighbour.h>
 
 #include "daemon/xrd.h"
 #include "fib/fib.h"
@@ -33,8 +34,8 @@
 struct rc_views {
 	struct store		*st;
 	const struct rc_opts	*o;
-	json_t			*published;	/* stats id -> doc written */
-	bool			 again;		/* a write failed: retry */
+	json_t			*published;	/* stats id -> doc */
+	bool			 again;	/* a write failed: retry */
 	struct rc_conntest	 ct[RC_CT_MAX];
 	size_t			 nct;
 };
@@ -90,7 +91,7 @@ arp_cb(void *arg, const struct fib_neigh *n)
 {
 	struct arp_acc *a = arg;
 	char ip[ADDR_STRLEN], mac[32];
-	bool gone = n->state & (0x01 | 0x20);	/* NUD_INCOMPLETE, NUD_FAILED */
+	bool gone = n->state & (NUD_INCOMPLETE | NUD_FAILED);
 
 	if (!prefix_has_addr(&a->net, &n->ip) ||
 	    addr_cmp(&n->ip, &a->p->local) == 0)
@@ -134,7 +135,7 @@ view_arp(const struct rc_peer *p, const char *ifn, char *err, size_t errlen)
 	return a.rows;
 }
 
-/* --- routes and summary ---------------------------------------------------- */
+/* --- routes and summary -------------------------------------------------- */
 
 static json_t *
 view_routes(struct xrd *x, const struct rc_peer *p, char *err, size_t errlen)
@@ -188,7 +189,7 @@ view_summary(struct xrd *x, const struct rc_peer *p)
 	return rows;
 }
 
-/* --- connectivity test ------------------------------------------------------ */
+/* --- connectivity test --------------------------------------------------- */
 
 static struct rc_conntest *
 ct_find(struct rc_views *v, const char *peering)
@@ -314,7 +315,7 @@ ct_forget(struct rc_views *v, const struct rc_peer *peers, size_t n)
 	}
 }
 
-/* --- requests ------------------------------------------------------------- */
+/* --- requests ------------------------------------------------------------ */
 
 static int
 req_cb(const struct store_rec *r, void *arg)
@@ -395,7 +396,7 @@ rc_views_serve(struct rc_views *v, struct xrd *x, const struct rc_peer *peers,
 		    0, NULL);
 		p = peer_of(json_string_value(json_object_get(doc, "peering")),
 		    peers, n);
-		if (p == NULL) {	/* another location's, or not yet ours */
+		if (p == NULL) {	/* not ours (yet) */
 			json_decref(doc);
 			continue;
 		}
@@ -407,8 +408,9 @@ rc_views_serve(struct rc_views *v, struct xrd *x, const struct rc_peer *peers,
 		if (!open && store_begin(v->st) == STORE_OK)
 			open = true;
 		if (!open || put_answer(v, req, doc) == -1) {
-			log_warn("views: cannot answer %s: %s", json_string_value(
-			    json_object_get(req, "id")), v->st->errmsg);
+			log_warn("views: cannot answer %s: %s",
+			    json_string_value(json_object_get(req, "id")),
+			    v->st->errmsg);
 			v->again = true;
 		}
 		json_decref(doc);
@@ -426,7 +428,7 @@ rc_views_again(const struct rc_views *v)
 	return v != NULL && v->again;
 }
 
-/* --- byte counters ---------------------------------------------------------- */
+/* --- byte counters ------------------------------------------------------- */
 
 static bool
 stats_put(struct rc_views *v, const char *id, const char *parent, json_t *doc,

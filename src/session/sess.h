@@ -220,7 +220,7 @@ struct sess_mon {
 	void	(*msg)(void *arg, struct sess *, bool sent,
 		    const uint8_t *msg, size_t len);
 	void	(*state)(void *arg, struct sess *, enum sess_state from,
-		    enum sess_state to);
+		    enum sess_state to, enum sess_event why);
 	void	*arg;
 };
 #define SESS_MON_MAX	4

@@ -774,7 +774,7 @@ sess_set_state(struct sess *s, enum sess_state next, enum sess_event ev)
 		rib_peer_up(s->rp, &rs);
 		ev_defer_schedule(s->mgr->loop, &s->d_out);
 	}
-	sess_mon_state(s, old, next);
+	sess_mon_state(s, old, next, ev);
 	if (next == SESS_IDLE)
 		sess_fsm_enter_idle(s);
 }

@@ -207,7 +207,8 @@ int	sess_sock_listener_md5(struct sess_listener *, const struct addr *,
 /* sess_mgr.c: tell the monitors */
 void	sess_mon_msg(struct sess_conn *, bool sent, const uint8_t *msg,
 	    size_t len);
-void	sess_mon_state(struct sess *, enum sess_state from, enum sess_state to);
+void	sess_mon_state(struct sess *, enum sess_state from, enum sess_state to,
+	    enum sess_event why);
 
 /* sess_bfd.c */
 void	sess_bfd_sync(struct sess *);

@@ -90,7 +90,8 @@ sess_mon_msg(struct sess_conn *c, bool sent, const uint8_t *msg, size_t len)
 }
 
 void
-sess_mon_state(struct sess *s, enum sess_state from, enum sess_state to)
+sess_mon_state(struct sess *s, enum sess_state from, enum sess_state to,
+    enum sess_event why)
 {
 	struct sess_mgr *m = s->mgr;
 	unsigned i;
@@ -98,7 +99,7 @@ sess_mon_state(struct sess *s, enum sess_state from, enum sess_state to)
 	ep_update(s, s->conn);
 	for (i = 0; i < m->nmon; i++)
 		if (m->mon[i].state != NULL)
-			m->mon[i].state(m->mon[i].arg, s, from, to);
+			m->mon[i].state(m->mon[i].arg, s, from, to, why);
 }
 
 void

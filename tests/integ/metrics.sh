@@ -4,15 +4,17 @@
 # xrouted (a clean eBGP session announcing 3 prefixes) and the scripted
 # peer tests/integ/bgp_craft.py, which sends what no real daemon sends: a
 # route whose AS_PATH holds A's AS (filtered: AS loop), one with ORIGIN 7
-# (RFC 7606 treat-as-withdraw), then more prefixes than A's max-prefix 5
-# (Cease/Maximum Number of Prefixes Reached). The whole exposition is
-# parsed with the Prometheus client's text parser plus our own checks
-# (HELP and TYPE before every family, contiguous families, counters end in
-# _total, no duplicate series), and values are asserted: bgp_peer_state 6
-# (ESTABLISHED), bgp_routes_received 3, filtered routes by reason, the
-# prefix-limit counter, NOTIFICATION counters by code and subcode, the
-# state history in `xrctl -j show neighbor`, and HTTP errors (404, 405,
-# 400) from the responder.
+# (RFC 7606 treat-as-withdraw), a bogon and one outside the allowed
+# prefixes (deny-bogons, allow-prefix), then more prefixes than A's
+# max-prefix 5 (Cease/Maximum Number of Prefixes Reached). The whole
+# exposition is parsed with the Prometheus client's text parser plus our
+# own checks (HELP and TYPE before every family, contiguous families,
+# counters end in _total, no duplicate series), and values are asserted:
+# bgp_peer_state 6 (ESTABLISHED), bgp_routes_received 3, filtered routes by
+# reason (also in `xrctl show route --filtered`), BFD state, interface
+# bytes, the prefix-limit counter, NOTIFICATION counters by code and
+# subcode, the state history in `xrctl -j show neighbor` and its text, the
+# API role's endpoint, and HTTP errors (404, 405, 400) from the responder.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -55,6 +57,9 @@ context c1 {
         ttl-security no
         max-prefix 5
         max-prefix-restart 3600
+        deny-bogons
+        allow-prefix 198.51.100.0/24
+        allow-prefix 203.0.113.0/24
     }
 }
 EOF
@@ -77,11 +82,13 @@ context c1 {
 }
 EOF
 cat >"$T/craft.txt" <<EOF
-announce 10.77.3.0/24 65003
-announce 10.77.1.0/24 65003,65001
-badorigin 10.77.2.0/24
+announce 198.51.100.0/25 65003
+announce 198.51.100.128/25 65003,65001
+badorigin 203.0.113.0/25
+announce 192.168.5.0/24 65003
+announce 192.0.2.0/24 65003
 wait $T/go
-announce 10.77.10.0/24,10.77.11.0/24,10.77.12.0/24,10.77.13.0/24 65003
+announce 203.0.113.128/26,203.0.113.192/26,198.51.100.0/26,198.51.100.64/26 65003
 hold
 EOF
 
@@ -117,9 +124,9 @@ check "sessions A-B Established" xr_established "$SA" c1 10.98.7.2
 in_ns $NB $PY "$(dirname "$0")/bgp_craft.py" 10.98.7.3 10.98.7.1 65003 65001 \
   "$T/craft.txt" >"$T/craft.out" 2>&1 &
 CP=$!; on_exit_kill $CP
-craft_at() { grep -q "^sent badorigin" "$T/craft.out"; }
+craft_at() { grep -q "^sent announce 192.0.2.0/24" "$T/craft.out"; }
 wait_until 20 craft_at
-check "scripted peer established and sent its 3 UPDATEs" craft_at
+check "scripted peer established and sent its 5 UPDATEs" craft_at
 
 wait_until 10 metric_is bgp_routes_received 'peer="10.98.7.2"' 3
 check_eq "bgp_peer_state{peer=10.98.7.2,session_state=ESTABLISHED} is 6" \
@@ -137,12 +144,15 @@ check "interface counters of the ingress interface mxa0 (rx, tx > 0)" \
   bash -c "[ $(metric xroute_interface_receive_bytes_total 'interface="mxa0"') -gt 0 ] &&
     [ $(metric xroute_interface_transmit_bytes_total 'interface="mxa0"') -gt 0 ]"
 wait_until 10 metric_is xroute_bgp_treat_as_withdraw_total 'peer="10.98.7.3"' 1
-check_eq "scripted peer: received 3 (pre-policy), accepted 1" \
-  "$(metric bgp_routes_received 'peer="10.98.7.3"')/$(metric bgp_routes_accepted 'peer="10.98.7.3"')" "3/1"
+wait_until 10 metric_is bgp_routes_received 'peer="10.98.7.3"' 5
+check_eq "scripted peer: received 5 (pre-policy), accepted 1, filtered 4" \
+  "$(metric bgp_routes_received 'peer="10.98.7.3"')/$(metric bgp_routes_accepted 'peer="10.98.7.3"')/$(metric xroute_bgp_routes_filtered 'peer="10.98.7.3"')" "5/1/4"
 check_eq "xroute_bgp_filtered_routes{reason=AS loop} 1" \
   "$(metric xroute_bgp_filtered_routes 'peer="10.98.7.3",reason="AS loop"')" 1
 check_eq "xroute_bgp_filtered_routes{reason=RFC 7606 treat-as-withdraw: ...} 1" \
   "$(metric xroute_bgp_filtered_routes 'peer="10.98.7.3",reason="RFC 7606 treat-as-withdraw')" 1
+check_eq "xroute_bgp_filtered_routes: bogon 1, not in advertisedPublicPrefixes 1" \
+  "$(metric xroute_bgp_filtered_routes 'peer="10.98.7.3",reason="bogon: private address space (RFC 1918)"')/$(metric xroute_bgp_filtered_routes 'peer="10.98.7.3",reason="not in advertisedPublicPrefixes"')" "1/1"
 check_eq "xroute_rib_prefixes{c1,ipv4-unicast} 4 (3 from B, 1 from the scripted peer)" \
   "$(metric xroute_rib_prefixes 'context="c1",route_family="ipv4-unicast"')" 4
 check_eq "xroute_bgp_treat_as_withdraw_total 1" \
@@ -151,10 +161,9 @@ check_eq "xroute_bgp_prefix_limit{ipv4-unicast} 5" \
   "$(metric xroute_bgp_prefix_limit 'peer="10.98.7.3",route_family="ipv4-unicast"')" 5
 
 filt=$(in_ns $NA "$XR_BUILD/xrctl" -s "$SA" -j show route c1 --filtered)
-check_eq "--filtered: 10.77.1.0/24 'AS loop', 10.77.2.0/24 RFC 7606 reason" \
-  "$(json_get "sorted((r['network'], r.get('reason', '')[:26]) for r in d['routes'])" <<<"$filt")" \
-  '[["10.77.1.0/24", "AS loop"], ["10.77.2.0/24", "RFC 7606 treat-as-withdraw"]]'
-diag "$(json_get "[r.get('reason') for r in d['routes']]" <<<"$filt")"
+check_eq "--filtered: AS loop, RFC 7606 treat-as-withdraw, bogon, not listed" \
+  "$(json_get "sorted((r['network'], r.get('reason', '')) for r in d['routes'])" <<<"$filt")" \
+  '[["192.0.2.0/24", "not in advertisedPublicPrefixes"], ["192.168.5.0/24", "bogon: private address space (RFC 1918)"], ["198.51.100.128/25", "AS loop"], ["203.0.113.0/25", "RFC 7606 treat-as-withdraw: ORIGIN malformed: undefined value"]]'
 
 # The whole exposition: the Prometheus parser and our own rules.
 scrape >"$T/m1.txt"
@@ -223,8 +232,8 @@ nc=$(in_ns $NA "$XR_BUILD/xrctl" -s "$SA" -j show neighbor 10.98.7.3)
 check_eq "history of the limited peer: Cease/1 sent, prefixLimitEvents 1" \
   "$(json_get "[(n['direction'], n['code'], n['subcode']) for h in d['neighbors'][0]['history'] for n in [h['notification']] if n], d['neighbors'][0]['prefixLimitEvents']" <<<"$nc")" \
   '[[["sent", 6, 1]], 1]'
-txt=$(in_ns $NA "$XR_BUILD/xrctl" -s "$SA" show neighbor 10.98.7.2)
-check "text 'show neighbor' prints the history with the NOTIFICATION line" \
+txt=$(in_ns $NA "$XR_BUILD/xrctl" -s "$SA" show bgp neighbor 10.98.7.2)
+check "text 'show bgp neighbor' prints the history with the NOTIFICATION line" \
   grep -q 'NOTIFICATION received 6/2 Cease/Administrative Shutdown "metrics test"' <<<"$txt" ||
   diag "$txt"
 

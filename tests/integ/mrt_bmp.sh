@@ -180,6 +180,14 @@ wait_until 15 bmp_down && ok "pmbmpd logged Peer Down for 10.97.0.2" ||
 pd=$(grep '"bmp_msg_type": "peer_down"' "$D/bmp2.json" | grep '"peer_ip": "10.97.0.2"' | head -1)
 check_eq "Peer Down reason: remote NOTIFICATION (BIRD's Cease)" \
   "$(json_get "d['reason_type']" <<<"$pd")" 3
+# BIRD killed: the IPv6 session ends without a NOTIFICATION (reason 4).
+kill -KILL $BIRD_PID
+bmp_down6() { grep '"bmp_msg_type": "peer_down"' "$D/bmp2.json" 2>/dev/null |
+  grep -q '"peer_ip": "fd00:97::2"'; }
+wait_until 15 bmp_down6
+pd=$(grep '"bmp_msg_type": "peer_down"' "$D/bmp2.json" | grep '"peer_ip": "fd00:97::2"' | head -1)
+check_eq "Peer Down reason: closed without NOTIFICATION" \
+  "$(json_get "d['reason_type']" <<<"$pd")" 4
 
 # --- BGP4MP: stop xrouted (the message file completes), read it -----------------
 kill_pids $XR_PID

@@ -19,6 +19,7 @@
                                               PUT a VNet peering FROM -> TO
                                               with allowGatewayTransit or
                                               useRemoteGateways
+  reconcile_api.py STATE delvpeer FROM TO      DELETE that VNet peering
   reconcile_api.py STATE gateway NAME VNET    PUT an ExpressRoute gateway;
                                               prints its id
   reconcile_api.py STATE connection NAME GW CIRCUIT [WEIGHT]
@@ -162,22 +163,21 @@ def circuit_get(st, name, expr=None):
     show(r.body, expr)
 
 
-def get(st, name, expr=None):
+def peering_get(st, name, ptype, expr):
     t = Client(st["port"], st["tok"]["tenant"])
-    r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/"
-              "AzurePrivatePeering" % name)
+    r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/%s" %
+              (name, ptype))
     if r.status != 200:
-        die("get", r)
+        die("get " + ptype, r)
     show(r.body, expr)
+
+
+def get(st, name, expr=None):
+    peering_get(st, name, "AzurePrivatePeering", expr)
 
 
 def mget(st, name, expr=None):
-    t = Client(st["port"], st["tok"]["tenant"])
-    r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/"
-              "MicrosoftPeering" % name)
-    if r.status != 200:
-        die("mget", r)
-    show(r.body, expr)
+    peering_get(st, name, "MicrosoftPeering", expr)
 
 
 def delete(st, name):
@@ -215,6 +215,15 @@ def vpeer(st, frm, to, kind):
           "useRemoteGateways"] = True
     put_ok(t, RG + "/virtualNetworks/%s/virtualNetworkPeerings/to-%s" %
            (frm, to), {"properties": props}, "vnet peering")
+
+
+def delvpeer(st, frm, to):
+    t = Client(st["port"], st["tok"]["tenant"])
+    r = t.req("DELETE", RG + "/virtualNetworks/%s/virtualNetworkPeerings/"
+              "to-%s" % (frm, to))
+    if r.status not in (200, 202, 204):
+        die("delete vnet peering", r)
+    t.wait_op(r)
 
 
 def gateway(st, name, vnet_name):
@@ -352,10 +361,11 @@ def rule(st, fname, comms):
 STEPS = {"circuit": circuit, "peering": peering, "get": get,
          "circuit-get": circuit_get,
          "delete": delete, "post": post, "env": env, "vnet": vnet,
-         "vpeer": vpeer, "gateway": gateway, "connection": connection,
-         "getconn": getconn, "delconn": delconn, "gwpeers": gwpeers,
-         "mget": mget, "msft": msft, "attach": attach, "detach": attach,
-         "approve": approve, "filter": route_filter, "rule": rule}
+         "vpeer": vpeer, "delvpeer": delvpeer, "gateway": gateway,
+         "connection": connection, "getconn": getconn, "delconn": delconn,
+         "gwpeers": gwpeers, "mget": mget, "msft": msft, "attach": attach,
+         "detach": attach, "approve": approve, "filter": route_filter,
+         "rule": rule}
 
 
 def main():

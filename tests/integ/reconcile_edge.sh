@@ -43,21 +43,15 @@ start_edge xr-rce-e2 e2 secondary 10.255.0.2 200=p200
 
 # ---- CEs from a template (reconcile_lib.bash) ---------------------------------
 # The secondary CE is FRR (one case with another implementation).
-declare -A SOCK
 for c in "c1 172.16.0.1 172.16.0.2 $KEY1" "c3 172.16.1.1 172.16.1.2 $KEY3"; do
   set -- $c
   write_ce "$1" "$2" "$3" "$4"
-  start_bird xr-rce-$1 "$D/$1" || not_ok "BIRD starts in $1"
-  SOCK[$1]=$BIRD_SOCK
+  start_bird_ce xr-rce-$1 "$1"
 done
 write_frr "$D/c2" 172.16.0.5 172.16.0.6 "$KEY1"
 start_frr xr-rce-c2 "$D/c2" || not_ok "FRR starts in c2"
-
-est() {
-  if [ "$1" = c2 ]; then frr_established "$D/c2" 172.16.0.6
-  else bird_established "${SOCK[$1]}" msee; fi
-}
-notest() { ! est "$1"; }
+est() { ce_est "$@"; }
+notest() { ce_down "$@"; }
 pget() { $API get "$1" | json_get "$2"; }
 # re-read on every try: "$(pget ...)" as an argument would be read once
 pget_is() { [ "$(pget "$1" "$2")" = "$3" ]; }

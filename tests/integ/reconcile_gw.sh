@@ -106,7 +106,7 @@ for c in c1 c2; do
   wait_until 30 ce_route $c 10.10.0.0/16 && wait_until 10 ce_route $c 10.11.0.0/16 &&
     ok "$c learns the hub and spoke spaces, AS_PATH 12076, community $COMM" ||
     { not_ok "$c: VNet and spoke spaces with AS_PATH 12076 $COMM";
-      birdc -s "${SOCK[$c]}" show route all protocol msee | diag; }
+      diag "$(birdc -s "${SOCK[$c]}" show route all protocol msee)"; }
 done
 birdc -s "${SOCK[c1]}" show route protocol msee | grep -q "10.10.255.0/27" &&
   not_ok "a subnet was advertised" || ok "subnets are not advertised"
@@ -114,7 +114,7 @@ birdc -s "${SOCK[c1]}" show route protocol msee | grep -q "10.10.255.0/27" &&
 # ---- what the gateway learns ------------------------------------------------------
 wait_until 30 nhops_are "10.10.255.0 10.10.255.2" &&
   ok "gateway table 100: 10.2.20.0/25 via both edges (ECMP)" ||
-  { not_ok "gateway ECMP over both paths: '$(nhops)'"; ktable | diag; }
+  { not_ok "gateway ECMP over both paths: '$(nhops)'"; diag "$(ktable)"; }
 
 # ---- a new address space: no session reset ----------------------------------------
 S1=$(since c1) S2=$(since c2)
@@ -138,12 +138,12 @@ SOCK[c3]=$BIRD_SOCK
 wait_until 40 est c3 && ok "k2's primary CE Established" || not_ok "c3 session"
 wait_until 40 nhops_are "10.10.255.0 10.10.255.2 10.10.255.4" &&
   ok "equal weights: ECMP over both circuits (.0 .2 .4)" ||
-  { not_ok "ECMP across circuits: '$(nhops)'"; ktable | diag; }
+  { not_ok "ECMP across circuits: '$(nhops)'"; diag "$(ktable)"; }
 $API connection cn2 hubgw k2 100 && ok "cn2 routingWeight 100" ||
   not_ok "routingWeight update"
 wait_until 20 nhops_are "10.10.255.4" &&
   ok "the higher routingWeight wins: only k2's edge (.4)" ||
-  { not_ok "routingWeight preference: '$(nhops)'"; ktable | diag; }
+  { not_ok "routingWeight preference: '$(nhops)'"; diag "$(ktable)"; }
 est c1 && est c2 && check_eq "k1's CE sessions untouched" "$S1 $S2" \
   "$(since c1) $(since c2)" || not_ok "k1 sessions after the weight change"
 
@@ -163,6 +163,39 @@ wait_until 20 e1_k2_peers_are '["172.16.1.1"]' &&
   not_ok "edge k2 context peers: $(e1_k2_peers)"
 ce_route c1 10.10.0.0/16 && ok "k1's customer still learns the VNet" ||
   not_ok "k1 routes after the delete"
+
+# ---- over the cap: the connection goes down, back once under it ------------------
+many() {  # N /24s from 10.FIRST.0.0, comma separated
+  local i
+  for ((i = 0; i < $2; i++)); do
+    [ $i -gt 0 ] && printf ,
+    printf '10.%d.%d.0/24' $(($1 + i / 256)) $((i % 256))
+  done
+}
+ce_lacks() { ! ce_route "$1" "$2"; }
+$API vnet bigA "$(many 100 512)" + vnet bigB "$(many 102 512)" \
+  + vpeer hub bigA transit + vpeer bigA hub use \
+  + vpeer hub bigB transit + vpeer bigB hub use &&
+  ok "two more spokes of 512 spaces each (1,027 IPv4 prefixes)" ||
+  not_ok "big spokes"
+wait_until 30 conn_is cn1 "d['properties']['connectionStatus']" NotConnected &&
+  check_eq "over the cap: NotConnected, with the counts" \
+    "1027 IPv4 and 0 IPv6 prefixes to advertise; a connection allows at most 1000 IPv4 and 100 IPv6" \
+    "$(conn cn1 "d['properties']['xrStatusMessage']")" ||
+  not_ok "connection NotConnected over the cap"
+wait_until 20 ce_lacks c1 10.10.0.0/16 &&
+  ok "the customer no longer learns the VNet (sessions to the gateway down)" ||
+  not_ok "VNet still at the CE over the cap"
+est c1 && ok "the customer's own session stays up" || not_ok "c1 session over the cap"
+$API delvpeer bigB hub && ok "one big spoke stops using the gateway (515 left)" ||
+  not_ok "delete bigB peering"
+wait_until 40 ce_route c1 10.10.0.0/16 && wait_until 20 ce_route c1 10.100.0.0/24 &&
+  ok "under the cap again: the VNet and the remaining spoke are back at the CE" ||
+  not_ok "routes back under the cap"
+ce_lacks c1 10.102.0.0/24 && ok "the spoke that left is not advertised" ||
+  not_ok "10.102.0.0/24 still advertised"
+wait_until 20 conn_is cn1 "d['properties']['connectionStatus']" Connected &&
+  ok "connection Connected again" || not_ok "connection back to Connected"
 
 rce_logs_clean
 done_testing

@@ -110,7 +110,9 @@ EOF
 # write_frr DIR LOCAL PEER KEY: an FRR CE (AS 65010) announcing
 # 10.2.20.0/25 to the edge at PEER over TCP-MD5 KEY; start it with
 # start_frr NS DIR (lib.sh).
+declare -A SOCK FRR_PEER	# by CE name: BIRD control socket, FRR's edge
 write_frr() {
+  FRR_PEER[$(basename "$1")]=$3
   mkdir -p "$1"
   cat >"$1/frr.conf" <<EOF
 frr defaults traditional
@@ -136,12 +138,30 @@ frr_key() {
     "neighbor $2 password $3" >/dev/null
 }
 
+# start_bird_ce NS NAME: BIRD with $D/NAME/bird.conf (write_ce) in NS
+start_bird_ce() {
+  start_bird "$1" "$D/$2" || not_ok "BIRD starts in $2"
+  SOCK[$2]=$BIRD_SOCK
+}
+
+# ce_est NAME [PROTO]: the CE's session to its edge is Established (an FRR
+# CE of write_frr, else BIRD protocol PROTO, default msee); ce_down: not
+ce_est() {
+  if [ -n "${FRR_PEER[$1]:-}" ]; then frr_established "$D/$1" "${FRR_PEER[$1]}"
+  else bird_established "${SOCK[$1]}" "${2:-msee}"; fi
+}
+ce_down() { ! ce_est "$@"; }
+
 # stop the edges and the API, then look for sanitizer reports in their logs
 rce_logs_clean() {
   local n
   kill_pids "${EDGE_PID[@]}" "$API_PID"
   for n in "${!EDGE_PID[@]}" api; do
-    grep -E "Sanitizer|runtime error" "$D/$n.log" >/dev/null &&
-      not_ok "$n log has a sanitizer report" || ok "$n log clean after stop"
+    if grep -E "Sanitizer|runtime error" "$D/$n.log" >/dev/null; then
+      not_ok "$n log has a sanitizer report"
+      diag "$(grep -E -A24 "Sanitizer|runtime error" "$D/$n.log" | head -40)"
+    else
+      ok "$n log clean after stop"
+    fi
   done
 }

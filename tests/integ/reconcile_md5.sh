@@ -37,21 +37,14 @@ $API circuit c2 >/dev/null && $API peering c2 300 172.16.1.0/30 \
 start_edge xr-md5-e1 e1 primary 10.255.0.1 200=p200,300=p300
 start_edge xr-md5-e2 e2 secondary 10.255.0.2 200=p200
 
-declare -A SOCK
 write_ce c1 172.16.0.1 172.16.0.2 "$K"
 write_ce c3 172.16.1.1 172.16.1.2 "$K3"
-for c in c1 c3; do
-  start_bird xr-md5-$c "$D/$c" || not_ok "BIRD starts in $c"
-  SOCK[$c]=$BIRD_SOCK
-done
+start_bird_ce xr-md5-c1 c1
+start_bird_ce xr-md5-c3 c3
 write_frr "$D/c2" 172.16.0.5 172.16.0.6 "$K"
 start_frr xr-md5-c2 "$D/c2" || not_ok "FRR starts in c2"
-
-est() {
-  if [ "$1" = c2 ]; then frr_established "$D/c2" 172.16.0.6
-  else bird_established "${SOCK[$1]}" msee; fi
-}
-notest() { ! est "$1"; }
+est() { ce_est "$@"; }
+notest() { ce_down "$@"; }
 pget() { $API get "$1" "$2"; }
 st() { pget "$1" "d['properties']['$2Status']['$3']"; }
 st_is() { [ "$(st "$1" "$2" "$3")" = "$4" ]; }

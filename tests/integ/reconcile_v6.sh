@@ -43,17 +43,14 @@ SKEY=$($API circuit c1) && $API peering c1 200 172.16.0.0/30 \
 start_edge xr-rc6-e1 e1 primary 10.255.0.1 200=p200
 start_edge xr-rc6-e2 e2 secondary 10.255.0.2 200=p200
 
-declare -A SOCK
 write_ce c1 172.16.0.1 172.16.0.2 "$KEY"
 write_ce6 c1 fd00:200::1 fd00:200::2 "$KEY"
 write_ce c2 172.16.0.5 172.16.0.6 "$KEY"
 write_ce6 c2 fd00:200::5 fd00:200::6 "$KEY"
-for c in c1 c2; do
-  start_bird xr-rc6-$c "$D/$c" || not_ok "BIRD starts in $c"
-  SOCK[$c]=$BIRD_SOCK
-done
-est() { bird_established "${SOCK[$1]}" "${2:-msee}"; }
-notest() { ! est "$@"; }
+start_bird_ce xr-rc6-c1 c1
+start_bird_ce xr-rc6-c2 c2
+est() { ce_est "$@"; }
+notest() { ce_down "$@"; }
 pget() { $API get c1 "$1"; }
 cget() { $API circuit-get c1 "$1"; }
 pget_is() { [ "$(pget "$1")" = "$2" ]; }
@@ -113,26 +110,27 @@ ip -n xr-rc6-e1 route show table main | grep -q "10.2.20.0/25" &&
 # ---- circuit summary and xrctl show ------------------------------------------------
 cup() { [ "$(cget "d['properties']['sessionSummary']['state']")" = Up ]; }
 wait_until 15 cup && ok "GET circuit: sessionSummary Up" || not_ok "sessionSummary Up"
-CS=$("$XR_BUILD/xrctl" circuit show -g rg -n c1)
-for l in "Name                             : c1" \
+has_lines() {  # WHAT TEXT LINE...: each LINE is a whole line of TEXT
+  local what=$1 text=$2 l; shift 2
+  for l; do
+    grep -qxF "$l" <<<"$text" && ok "$what: '$l'" || not_ok "$what lacks '$l'"
+  done
+}
+has_lines "xrctl circuit show" "$("$XR_BUILD/xrctl" circuit show -g rg -n c1)" \
+  "Name                             : c1" \
   "CircuitProvisioningState         : Enabled" \
   "ServiceProviderProvisioningState : Provisioned" \
   "ServiceKey                       : $SKEY" \
   "SessionState                     : Up" \
   "PrimarySessions                  : 2 of 2 Established" \
-  "SecondarySessions                : 2 of 2 Established"; do
-  grep -qxF "$l" <<<"$CS" && ok "xrctl circuit show: '$l'" ||
-    not_ok "xrctl circuit show lacks '$l'"
-done
+  "SecondarySessions                : 2 of 2 Established"
 PS=$("$XR_BUILD/xrctl" peering show -g rg --circuit-name c1 -n AzurePrivatePeering)
-for l in "PeeringType                : AzurePrivatePeering" \
+has_lines "xrctl peering show" "$PS" \
+  "PeeringType                : AzurePrivatePeering" \
   "AzureASN                   : 12076" \
   "PrimaryPeerAddressPrefix   : 172.16.0.0/30" \
   "SharedKey                  :" \
-  "VlanId                     : 200"; do
-  grep -qxF "$l" <<<"$PS" && ok "xrctl peering show: '$l'" ||
-    not_ok "xrctl peering show lacks '$l'"
-done
+  "VlanId                     : 200"
 grep -qE "^PrimarySession             : Established, neighbor 172\.16\.0\.1, up [0-9:]+, 1 received, 0 advertised, 0 flaps$" <<<"$PS" &&
 grep -qE "^SecondarySessionIPv6       : Established, neighbor fd00:200::5, up [0-9:]+, 1 received, 0 advertised, 0 flaps$" <<<"$PS" &&
   ok "xrctl peering show: one line per session (IPv4 and IPv6)" ||

@@ -141,6 +141,27 @@ out:
 }
 
 static void
+test_metrics_listen(void)
+{
+	char a[ADDR_STRLEN];
+	struct xr_conf *c;
+
+	c = parse_ok("router-id 10.0.0.1 as 1\nmetrics listen ::1 port 9100\n");
+	T_CHECK(c != NULL && c->has_metrics);
+	if (c != NULL) {
+		T_STREQ(addr_ntop(&c->metrics.addr, a, sizeof(a)), "::1");
+		T_EQ(c->metrics.port, 9100);
+		conf_free(c);
+	}
+	c = parse_ok("router-id 10.0.0.1 as 1\nmetrics listen 127.0.0.1\n");
+	T_CHECK(c != NULL && c->has_metrics);
+	if (c != NULL) {
+		T_EQ(c->metrics.port, CONF_METRICS_PORT);
+		conf_free(c);
+	}
+}
+
+static void
 test_defaults(void)
 {
 	struct xr_conf *c = parse_ok("router-id 10.0.0.1 as 1.10\n"
@@ -152,6 +173,7 @@ test_defaults(void)
 	T_EQ(c->as, 65546);
 	T_STREQ(c->control, CONF_DEFAULT_CONTROL);
 	T_EQ(c->nlistens, 0);
+	T_CHECK(!c->has_metrics);
 	T_EQ(c->nctxs, 1);
 	T_STREQ(c->ctxs[0].name, "default");
 	T_EQ(c->ctxs[0].nneighbors, 1);
@@ -186,6 +208,12 @@ static const struct bad_case bad_cases[] = {
 	{ HDR "frobnicate 1\n",
 	  "t.conf:3: unknown keyword 'frobnicate' (router-id, as, listen, "
 	  "control, metrics, context, include, mrt, bmp)" },
+	{ HDR "metrics serve 1.2.3.4\n",
+	  "t.conf:3: metrics takes 'listen ADDR [port N]', not 'serve'" },
+	{ HDR "metrics listen 1.2.3.4\nmetrics listen 1.2.3.5\n",
+	  "t.conf:4: metrics listen is given twice" },
+	{ HDR "metrics listen 1.2.3.4 port 70000\n",
+	  "t.conf:3: port 70000 is out of range (0-65535)" },
 	{ HDR "context c1 {\n bogus\n}\n",
 	  "t.conf:4: unknown keyword 'bogus' in context \"c1\" (local-as, "
 	  "route, neighbor, kernel-table)" },
@@ -387,6 +415,7 @@ main(void)
 {
 	T_RUN(test_full);
 	T_RUN(test_defaults);
+	T_RUN(test_metrics_listen);
 	T_RUN(test_errors);
 	T_RUN(test_include);
 	T_RUN(test_cmp);

@@ -41,6 +41,19 @@ test_parse(void)
 	T_EQ(r.op, CTL_OP_SUMMARY);
 	T_EQ(parse("sh summ", &r, err, sizeof(err)), 0);
 	T_EQ(r.op, CTL_OP_SUMMARY);
+	/* FRR's and Cisco's "show bgp neighbors [X]" */
+	memset(&r, 0, sizeof(r));
+	T_EQ(parse("show bgp neighbor 10.0.0.2", &r, err, sizeof(err)), 0);
+	T_EQ(r.op, CTL_OP_NEIGHBOR);
+	T_CHECK(r.has_nbr);
+	T_STREQ(addr_ntop(&r.nbr, buf, sizeof(buf)), "10.0.0.2");
+	memset(&r, 0, sizeof(r));
+	T_EQ(parse("s b neighbors", &r, err, sizeof(err)), 0);
+	T_EQ(r.op, CTL_OP_NEIGHBOR);
+	T_CHECK(!r.has_nbr);
+	T_EQ(parse("s b n 2001:db8::1", &r, err, sizeof(err)), 0);
+	T_EQ(r.op, CTL_OP_NEIGHBOR);
+	T_CHECK(r.has_nbr);
 	T_EQ(parse("show route c1 10.1.0.0/16", &r, err, sizeof(err)), 0);
 	T_EQ(r.op, CTL_OP_ROUTE);
 	T_STREQ(r.ctx, "c1");
@@ -122,6 +135,9 @@ test_parse_errors(void)
 		{ "neighbor 10.0.0.2 up now", "unexpected 'now' (neighbor "
 		  "ADDRESS up takes no reason)" },
 		{ "reload now", "unexpected 'now' (reload takes no arguments)" },
+		{ "show bgp neighbor 10.0.0.2 x", "unexpected 'x'" },
+		{ "show bgp nonsense", "unknown word 'nonsense' after show bgp "
+		  "(expected summary, neighbor, neighbors, neighbour)" },
 		{ "s r --x", "unknown word '--x' after show route (expected "
 		  "--pre-policy, --filtered, --advertised, --limit, --after)" },
 	};

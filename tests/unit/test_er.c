@@ -316,6 +316,112 @@ test_gateway_errors(void)
 	    "prevents this operation.");
 }
 
+/* The raw stored member (GET hides it): a connection's link index. */
+static long long
+link_index_of(const char *id)
+{
+	struct store_rec r;
+	json_t *d;
+	long long v = -2;
+
+	if (store_get(st, id, &r) != STORE_OK)
+		return -3;
+	if ((d = json_loads(r.doc, 0, NULL)) != NULL &&
+	    json_is_integer(json_object_get(json_object_get(d, "properties"),
+	    "xrLinkIndex")))
+		v = json_integer_value(json_object_get(json_object_get(d,
+		    "properties"), "xrLinkIndex"));
+	json_decref(d);
+	store_rec_free(&r);
+	return v;
+}
+
+static void
+conn_put(const char *name, const char *circ, int weight, int want)
+{
+	char p[256], b[1024];
+
+	snprintf(p, sizeof(p), RGP "/connections/%s", name);
+	snprintf(b, sizeof(b), "{\"location\":\"westus\",\"properties\":{"
+	    "\"connectionType\":\"ExpressRoute\",\"virtualNetworkGateway1\":{"
+	    "\"id\":\"" RGP "/virtualNetworkGateways/g20\"},\"peer\":{\"id\":"
+	    "\"%s%s\"},\"routingWeight\":%d}}", CKT, circ, weight);
+	T_EQ(call("PUT", p, b), want);
+}
+
+/* Link indexes (the gateway links' /31s, gw.h): lowest free at creation,
+ * kept on update, freed by delete; hidden from GET; the gateway role's
+ * status record shown as connectionStatus/bgpPeerStatus and by
+ * getBgpPeerStatus. */
+static void
+test_conn_link_index(void)
+{
+	const char *vn = RGP "/virtualNetworks/v20";
+	const char *k2 = RGP "/connections/k2";
+	struct store_rec r = { .id = (char *)RGP "/connections/k2/status",
+	    .type = (char *)ER_CONN_STATUS_TYPE, .parent = (char *)k2 };
+	char b[1024], doc[512], *body;
+	const char *c[] = { "l1", "l2", "l3" };
+	json_t *pr, *v;
+
+	T_EQ(call("PUT", vn, "{\"location\":\"westus\",\"properties\":{"
+	    "\"addressSpace\":{\"addressPrefixes\":[\"10.60.0.0/16\"]},"
+	    "\"subnets\":[{\"name\":\"GatewaySubnet\",\"properties\":{"
+	    "\"addressPrefix\":\"10.60.255.0/27\"}}]}}"), 201);
+	snprintf(b, sizeof(b), "{\"location\":\"westus\",\"properties\":{"
+	    "\"gatewayType\":\"ExpressRoute\",\"sku\":{\"name\":\"Standard\"},"
+	    "\"ipConfigurations\":[{\"properties\":{\"subnet\":{\"id\":"
+	    "\"%s/subnets/GatewaySubnet\"}}}]}}", vn);
+	T_EQ(call("PUT", RGP "/virtualNetworkGateways/g20", b), 201);
+	for (int i = 0; i < 3; i++) {
+		circuit(c[i], "Standard", "Silicon Valley", 200);
+		provision(c[i], "Provisioned");
+		T_EQ(peering(c[i], "AzurePrivatePeering", "\"peerASN\":65010,"
+		    "\"primaryPeerAddressPrefix\":\"172.16.50.0/30\","
+		    "\"secondaryPeerAddressPrefix\":\"172.16.50.4/30\","
+		    "\"vlanId\":500"), 201);
+	}
+	conn_put("k1", "l1", 0, 201);
+	conn_put("k2", "l2", 0, 201);
+	T_EQ(link_index_of(RGP "/connections/k1"), 0);
+	T_EQ(link_index_of(k2), 1);
+	T_CHECK(json_object_get(er_jget(R.body, "properties"), "xrLinkIndex") ==
+	    NULL);
+	conn_put("k1", "l1", 5, 200);		/* an update keeps it */
+	T_EQ(link_index_of(RGP "/connections/k1"), 0);
+	T_EQ(call("DELETE", RGP "/connections/k1", NULL) / 100, 2);
+	conn_put("k3", "l3", 0, 201);		/* the lowest free one */
+	T_EQ(link_index_of(RGP "/connections/k3"), 0);
+	T_EQ(link_index_of(k2), 1);
+	/* what the gateway role writes, as GET and the action show it */
+	snprintf(doc, sizeof(doc), "{\"connectionStatus\":\"Connected\","
+	    "\"statusMessage\":\"\",\"peers\":[{\"path\":\"primary\","
+	    "\"neighbor\":\"10.60.255.4\",\"state\":\"Connected\","
+	    "\"upSinceMs\":%lld}]}", (long long)(clock_ms - 3725000));
+	r.doc = doc;
+	store_begin(st);
+	T_EQ(store_put(st, &r), STORE_OK);
+	store_commit(st);
+	T_EQ(call("GET", k2, NULL), 200);
+	pr = er_jget(R.body, "properties");
+	T_STREQ(er_jstr(pr, "connectionStatus"), "Connected");
+	v = json_array_get(json_object_get(pr, "bgpPeerStatus"), 0);
+	T_STREQ(er_jstr(v, "connectedDuration"), "01:02:05");
+	T_CHECK(json_object_get(v, "upSinceMs") == NULL);
+	T_CHECK(json_object_get(pr, "xrLinkIndex") == NULL);
+	/* a GET body PUT back is accepted (the status fields are read-only) */
+	body = json_dumps(R.body, JSON_COMPACT);
+	T_EQ(call("PUT", k2, body), 200);
+	free(body);
+	T_EQ(link_index_of(k2), 1);
+	T_EQ(call("POST", RGP "/virtualNetworkGateways/g20/getBgpPeerStatus",
+	    NULL), 200);
+	v = json_array_get(json_object_get(R.body, "value"), 0);
+	T_EQ(json_array_size(json_object_get(R.body, "value")), 1);
+	T_STREQ(er_jstr(v, "connection"), "k2");
+	T_STREQ(er_jstr(v, "neighbor"), "10.60.255.4");
+}
+
 static void
 test_isolation(void)
 {
@@ -438,6 +544,7 @@ main(void)
 	T_RUN(test_sku_and_delete_rules);
 	T_RUN(test_route_filter_o365);
 	T_RUN(test_gateway_errors);
+	T_RUN(test_conn_link_index);
 	T_RUN(test_isolation);
 	T_RUN(test_schema_and_paths);
 	T_RUN(test_prefix_classes_and_sha);

@@ -319,6 +319,19 @@ test_build_from_store(void)
 	/* no filter attached: up, advertising nothing */
 	T_CHECK(!d.conf->ctxs[2].neighbors[0].shutdown);
 	T_EQ(d.conf->ctxs[2].nroutes, 0);
+	rc_desired_free(&d);
+	/* the secondary path: the second /30, same rules and routes */
+	o.path = RC_SECONDARY;
+	T_EQ(rc_build(s, &o, &cat, &d, err, sizeof(err)), 0);
+	T_EQ(d.npeers, 3);
+	if (d.npeers == 3) {
+		n = &d.conf->ctxs[0].neighbors[0];
+		T_STREQ(addr_ntop(&n->addr, a, sizeof(a)), "203.0.113.253");
+		T_STREQ(addr_ntop(&n->local_addr, a, sizeof(a)),
+		    "203.0.113.254");
+		T_EQ(n->max_prefix[BGP_FAM_V4U], 200);
+		T_EQ(d.conf->ctxs[0].nroutes, 2);
+	}
 out:
 	rc_desired_free(&d);
 	store_close(s);
