@@ -165,8 +165,8 @@ def circuit_get(st, name, expr=None):
 
 def peering_get(st, name, ptype, expr):
     t = Client(st["port"], st["tok"]["tenant"])
-    r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/"
-              "AzurePrivatePeering" % name)
+    r = t.req("GET", RG + "/expressRouteCircuits/%s/peerings/%s" %
+              (name, ptype))
     if r.status != 200:
         die("get " + ptype, r)
     show(r.body, expr)

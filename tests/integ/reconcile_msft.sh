@@ -94,7 +94,7 @@ wait_until 15 loc_is 45.67.89.0/24 &&
   ok "edge accepted only the prefix inside $PFX" ||
   not_ok "edge accepted only 45.67.89.0/24 (got '$(loc)')"
 check_eq "edge: filtered prefixes with their reasons" \
-  "10.9.0.0/24 private address space (RFC 1918) | 45.67.100.0/24 not in advertisedPublicPrefixes" \
+  "10.9.0.0/24 bogon: private address space (RFC 1918) | 45.67.100.0/24 not in advertisedPublicPrefixes" \
   "$(filtered)"
 rpath() {  # path|from of 45.67.89.0/24 in a table of the edge
   "$XR_BUILD/xrctl" -s "$D/e1.sock" -j show route "$CTX" 45.67.89.0/24 "$@" |
