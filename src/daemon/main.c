@@ -59,7 +59,7 @@ usage(FILE *f)
 	    "  -v          verbose: log debug messages\n"
 	    "  --role R    edge (default), gateway, or api\n"
 	    "  --version   print the version and exit\n"
-	    "  --db FILE   edge: desired state from the store, not a file\n"
+	    "  --db FILE   edge, gateway: desired state from the store, not a file\n"
 	    "  --path P    edge: device path served, primary or secondary\n"
 	    "  --peering-location LOC  edge: circuits served\n"
 	    "  --router-id A           edge, gateway: BGP identifier\n"

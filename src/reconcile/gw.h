@@ -70,6 +70,7 @@ struct gw_desired {
 	size_t		 nadv[2];		/* advertised: IPv4, IPv6 */
 	bool		 over_cap;
 	char		 cap_msg[160];		/* over_cap: the counts */
+	bool		 admin_down;		/* adminState Disabled */
 	struct rc_link	*links;			/* our link addresses */
 	size_t		 nlinks;
 };

@@ -280,6 +280,7 @@ conns_realise(struct store *st, const struct gw_opts *o, struct gw_desired *d,
 	size_t i;
 	int p;
 
+	d->admin_down = down;
 	if (d->nconns > 0 && (c->neighbors = calloc(d->nconns * 2,
 	    sizeof(*c->neighbors))) == NULL)
 		return -1;

@@ -153,9 +153,10 @@ conn_doc(struct gw *g, const struct gw_conn *c, json_t *prev)
 		msg = c->why;
 	else if (g->d.over_cap)
 		msg = g->d.cap_msg;
+	else if (g->d.admin_down)
+		msg = GW_SHUT_ADMIN;
 	json_object_set_new(o, "connectionStatus", json_string(up ?
-	    "Connected" : c->realised && !g->d.over_cap ? "Connecting" :
-	    "NotConnected"));
+	    "Connected" : *msg == '\0' ? "Connecting" : "NotConnected"));
 	json_object_set_new(o, "statusMessage", json_string(msg));
 	json_object_set_new(o, "advertisedPrefixes", json_pack("{s:I, s:I}",
 	    "ipv4", (json_int_t)g->d.nadv[0], "ipv6", (json_int_t)g->d.nadv[1]));

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# xr-test: serial
 # Fault test (issue 7, item 6): kill -9 of an edge during a full-table
 # load, then restart.
 #

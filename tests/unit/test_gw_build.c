@@ -224,6 +224,7 @@ test_advertised_spaces(void)
 	T_EQ(d.nadv[0], 3);
 	T_EQ(d.nadv[1], 0);
 	T_CHECK(!d.over_cap);
+	T_CHECK(!d.admin_down);
 	gw_desired_free(&d);
 	store_close(s);
 }
@@ -296,6 +297,7 @@ test_admin_disabled(void)
 	size_t i;
 
 	T_EQ(gw_build(s, &o, &d, err, sizeof(err)), 0);
+	T_CHECK(d.admin_down);
 	T_EQ(d.conf->ctxs[0].nneighbors, 4);
 	for (i = 0; i < d.conf->ctxs[0].nneighbors; i++) {
 		T_CHECK(d.conf->ctxs[0].neighbors[i].shutdown);
