@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # xr-test: serial
 # The lab end to end: bring up a circuit (two BIRD CEs, two xrouted edges,
-# an xrouted gateway, a VNet host), send traffic through it, cut the
+# an xrouted gateway, a VNet host; built through the API), read the
+# tenant's troubleshooting views (ARP, route table, summary) and run a
+# connectivity test through the lab's API, send traffic through it, cut the
 # primary link, check that traffic continues over the secondary path and
 # that the primary session is down, restore, check that both BGP sessions
 # and BFD come back, then tear down and check nothing is left behind.
@@ -67,6 +69,45 @@ check "CE1 sees the regional community (12076,$COMM) of West US" \
 check "BFD Up on CE1 and CE2" wait_for 10 bash -c \
     "birdc -s $XR_LAB_DIR/ce1.bird.sock show bfd sessions | grep -q ' Up ' && birdc -s $XR_LAB_DIR/ce2.bird.sock show bfd sessions | grep -q ' Up '"
 check "ping on-premises -> VNet" quiet ns host ping -c3 -i0.2 -W1 10.1.0.4
+
+# The troubleshooting views and the connectivity test, through the lab's
+# API as a tenant would ask (the edges answer through the store).
+if [ -f "$XR_LAB_DIR/api.env" ]; then
+	. "$XR_LAB_DIR/api.env"
+	X=("$XR_BUILD/xrctl" express-route)
+	V=(-g lab-rg -n lab-circuit --peering-name AzurePrivatePeering)
+	jq_() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
+	mac=$(ip -n xrlab-ce1 link show msee | awk '/link\/ether/ {print $2}' |
+	    sed -E 's/^(..):(..):(..):(..):(..):(..)$/\1\2.\3\4.\5\6/')
+	got=$("${X[@]}" list-arp-tables "${V[@]}" --path primary -o json 2>&1 |
+	    jq_ '[r["macAddress"] for r in d["value"] if r["ipAddress"] == "172.16.0.1"]')
+	check "lab ARP table (primary): CE1 172.16.0.1 with its MAC $mac" \
+	    test "$got" = "['$mac']"
+	got=$("${X[@]}" list-route-tables "${V[@]}" --path secondary -o json 2>&1 |
+	    jq_ '" ".join(r["nextHop"] + " " + r["path"] for r in d["value"] if r["network"] == "10.2.20.0/25")')
+	check "lab route table (secondary): 10.2.20.0/25 via 172.16.0.5, Path 65010 ($got)" \
+	    test "$got" = "172.16.0.5 65010"
+	got=$("${X[@]}" list-route-tables-summary "${V[@]}" --path primary -o json 2>&1 |
+	    jq_ '" ".join(str(r["neighbor"]) + " " + str(r["as"]) + " " + str(r["statePfxRcd"]) for r in d["value"] if r["neighbor"] == "172.16.0.1")')
+	check "lab route summary (primary): 172.16.0.1 AS 65010, 1 prefix ($got)" \
+	    test "$got" = "172.16.0.1 65010 1"
+	# 6 pings host -> vm pinned to CE1: all received on the primary edge;
+	# the replies come back over either edge (the gateway's ECMP), so the
+	# sent counts of both edges add up to 6
+	"${X[@]}" start-connectivity-test -g lab-rg -n lab-circuit \
+	    --source-ip 10.2.20.10 --destination-ip 10.1.0.4 --protocol ICMP >/dev/null 2>&1
+	ns host ip route replace 10.1.0.0/16 via 10.2.20.2
+	quiet ns host ping -c6 -i0.1 -W1 10.1.0.4
+	got=$("${X[@]}" show-connectivity-test -g lab-rg -n lab-circuit -o json 2>&1 |
+	    jq_ '"%d %d" % (sum(r["received"] for r in d["value"] if r["path"] == "primary"), sum(r["sent"] for r in d["value"]))')
+	check "lab connectivity test: 6 received on the primary edge, 6 sent back over both ($got)" \
+	    test "$got" = "6 6"
+	txt=$("${X[@]}" stop-connectivity-test -g lab-rg -n lab-circuit 2>&1)
+	check "lab connectivity test: the seed's line for the primary edge" \
+	    grep -qF "src 10.2.20.10 dst 10.1.0.4 (received): 6 matches" <<<"$txt"
+	check "the counting table is gone from both edges after stop" \
+	    bash -c "! ip netns exec xrlab-msee1 nft list table inet xroute_conntest && ! ip netns exec xrlab-msee2 nft list table inet xroute_conntest" 2>/dev/null
+fi
 
 # a probe stream host -> vm across the cut, pinned to the primary CE so
 # the cut hits it: CE1 must reroute over iBGP to CE2 and the secondary link
