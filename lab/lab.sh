@@ -29,7 +29,10 @@
 # group, circuit, provider provisioning, private peering, VNet, gateway and
 # connection; the edges (xrouted --role edge) and the gateway (--role
 # gateway) follow the store. --control config writes each daemon's
-# configuration file instead (no API; --edge bird needs it).
+# configuration file instead (no API; --edge bird needs it). Under
+# --control api every xrouted also serves Prometheus metrics on
+# 127.0.0.1:9179 inside its namespace (ip netns exec xrlab-msee1 curl
+# http://127.0.0.1:9179/metrics).
 # State lives in $XR_LAB_DIR (default /run/xroute-lab): configs, sockets,
 # logs and a pid file per daemon, so 'down' can clean up even after a crash.
 set -uo pipefail
@@ -371,11 +374,12 @@ lab_up_api() {
 		    --peering-location "Silicon Valley" \
 		    --router-id 10.255.254.$n --interface-map 200=ce \
 		    --gateway-interface gw --data "$ROOT/data" \
-		    -s "$LAB_DIR/msee$n.sock"
+		    --metrics 127.0.0.1:9179 -s "$LAB_DIR/msee$n.sock"
 	done
 	start_daemon gw gw "$XR_BUILD/xrouted" --role gateway -d \
 	    --db "$LAB_DIR/xroute.db" --gateway "$gwid" \
-	    --edge-map primary=msee1,secondary=msee2 -s "$LAB_DIR/gw.sock"
+	    --edge-map primary=msee1,secondary=msee2 \
+	    --metrics 127.0.0.1:9179 -s "$LAB_DIR/gw.sock"
 	echo "edge=xrouted bfd=300 hold=180 control=api" \
 	    "gwpeers=10.1.255.0,10.1.255.2" >"$LAB_DIR/settings"
 	for n in ce1 ce2; do

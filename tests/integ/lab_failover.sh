@@ -106,7 +106,19 @@ if [ -f "$XR_LAB_DIR/api.env" ]; then
 	check "lab connectivity test: the seed's line for the primary edge" \
 	    grep -qF "src 10.2.20.10 dst 10.1.0.4 (received): 6 matches" <<<"$txt"
 	check "the counting table is gone from both edges after stop" \
-	    bash -c "! ip netns exec xrlab-msee1 nft list table inet xroute_conntest && ! ip netns exec xrlab-msee2 nft list table inet xroute_conntest" 2>/dev/null
+	    bash -c "! ip netns exec xrlab-msee1 nft list table inet xroute_conntest && ! ip netns exec xrlab-msee2 nft list table inet xroute_conntest" 2>/dev/null	# what engineers add: metrics on every xrouted, an MRT dump bgpdump reads
+	metric() {  # node regex -> the value of the first matching series
+		ip netns exec "xrlab-$1" curl -s --max-time 5 http://127.0.0.1:9179/metrics |
+		    grep -E "$2" | head -1 | awk '{print $NF}'
+	}
+	check "lab metrics: msee1 reports its CE session Established (bgp_peer_state 6)" \
+	    test "$(metric msee1 '^bgp_peer_state\{peer="172\.16\.0\.1"')" = 6
+	check "lab metrics: the gateway reports 1 route received from msee2" \
+	    test "$(metric gw '^bgp_routes_received\{peer="10\.1\.255\.2".*ipv4')" = 1
+	"$XR_BUILD/xrctl" -s "$XR_LAB_DIR/msee1.sock" dump mrt table "$XR_LAB_DIR/msee1.mrt" >/dev/null 2>&1
+	got=$(bgpdump -m "$XR_LAB_DIR/msee1.mrt" 2>/dev/null | awk -F'|' '{print $6 " " $7}' | sort | tr '\n' ',')
+	check "lab MRT dump of msee1 read by bgpdump: the on-premises and VNet routes ($got)" \
+	    test "$got" = "10.1.0.0/16 65515,10.2.20.0/25 65010,"
 fi
 
 # a probe stream host -> vm across the cut, pinned to the primary CE so
