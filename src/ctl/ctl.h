@@ -43,6 +43,7 @@ enum ctl_op {
 	CTL_OP_RELOAD,		/* reload */
 	CTL_OP_DUMP_MRT,	/* dump mrt table FILE [--context C] */
 };
+#define CTL_OP_LAST	CTL_OP_DUMP_MRT	/* keep at the last one */
 
 struct ctl_req {
 	enum ctl_op	 op;

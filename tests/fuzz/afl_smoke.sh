@@ -26,6 +26,10 @@ fi
 rm -rf "$out"
 # No UI, no CPU binding (the machine is shared), ASan needs no memory
 # limit; crashes are reported by the stats file, not by core dumps.
+# afl-fuzz refuses ASAN_OPTIONS without symbolize=0 (tests/run exports
+# its own for the sanitizer runs), and leak checks would slow every exec.
+ASAN_OPTIONS=abort_on_error=1:symbolize=0:detect_leaks=0 \
+UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:symbolize=0 \
 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 \
 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_STARTUP_CALIBRATION=1 \
   afl-fuzz -V "$secs" -m none -t 1000 -i "tests/fuzz/corpus/$name" \

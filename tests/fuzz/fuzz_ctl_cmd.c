@@ -32,7 +32,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (ctl_cmd_parse(argc, argv, &r, err, sizeof(err)) == -1)
 			CHECK(err[0] != '\0');
 		else {
-			CHECK(r.op >= CTL_OP_SUMMARY && r.op <= CTL_OP_RELOAD);
+			CHECK(r.op >= CTL_OP_SUMMARY && r.op <= CTL_OP_LAST);
 			CHECK(strlen(r.reason) <= 255);
 			CHECK(!r.has_prefix || r.prefix.len <=
 			    (r.prefix.af == AF_INET6 ? 128 : 32));
