@@ -194,6 +194,7 @@ bgp_aspath_merge(const uint8_t *p2, size_t len2, const uint8_t *p4,
 	size_t pos = 0, o = 0, last = (size_t)-1, n, take, i;
 	uint8_t wide[255 * 4];
 	uint8_t type;
+	bool leading = true;		/* only confederation segments so far */
 
 	n2 = bgp_aspath_count_sz(p2, len2, 2);
 	n4 = bgp_aspath_count_sz(p4, len4, 4);
@@ -202,15 +203,18 @@ bgp_aspath_merge(const uint8_t *p2, size_t len2, const uint8_t *p4,
 	keep = n2 - n4;
 	/*
 	 * Take ASes from the front of AS_PATH until as many remain as
-	 * AS4_PATH holds; a confederation segment comes along when it
-	 * leads or sits among the ASes taken (RFC 6793 4.2.3).
+	 * AS4_PATH holds; confederation segments come along when they
+	 * lead (all of them, however many) or sit among the ASes taken
+	 * (RFC 6793 4.2.3).
 	 */
 	while (len2 - pos >= 2) {
 		type = p2[pos];
 		n = p2[pos + 1];
 		if (len2 - pos - 2 < n * 2)
 			break;
-		if (keep == 0 && !(seg_confed(type) && pos == 0))
+		if (!seg_confed(type))
+			leading = false;
+		if (keep == 0 && !(seg_confed(type) && leading))
 			break;
 		if (type == BGP_SEG_SEQUENCE)
 			take = n < keep ? n : keep;

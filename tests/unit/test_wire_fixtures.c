@@ -569,6 +569,16 @@ test_as4_merge(void)
 	    sizeof(s)), "64512 23456 23456");
 	T_EQ(u.attrs.aggr_as, 65001);
 
+	/* two leading confederation segments both survive the merge
+	 * (fuzz_bgp_msg found the second one dropped) */
+	T_EQ(upd(FX_2OCT | FX_IBGP, "", ORG
+	    "40 02 0c 03 01 fd00 03 01 fd01 02 01 5ba0" NH
+	    "c0 11 06 02 01 fa56ea00", N8, &u, m), 0);
+	T_EQ(u.action, BGP_7606_NONE);
+	T_EQ(u.attrs.aspath_len, 3 * 2 + 3 * 4);
+	T_STREQ(bgp_aspath_str(u.attrs.aspath, u.attrs.aspath_len, s,
+	    sizeof(s)), "(64768) (64769) 4200000000");
+
 	/* AS4_PATH longer than AS_PATH: ignored */
 	T_EQ(upd(FX_2OCT, "", ORG "40 02 04 02 01 5ba0" NH
 	    "c0 11 0a 02 02 fa56ea00 fa56ea01", N8, &u, m), 0);
