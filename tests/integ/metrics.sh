@@ -257,7 +257,7 @@ check_eq "xrouted A stops cleanly, no sanitizer report in its log" \
   "$(gone && echo stopped)/$(grep -c -E 'ERROR: (Address|Leak)Sanitizer|runtime error' "$T/a/xrouted.log")" "stopped/0"
 
 # The API role: GET /metrics without a token, request counters by status.
-in_ns $NA env XR_ADMIN_TOKEN=adm-$$ "$XR_BUILD/xrouted" --role api \
+ip netns exec $NA env XR_ADMIN_TOKEN=adm-$$ "$XR_BUILD/xrouted" --role api \
   --db "$T/api.db" --listen 127.0.0.1:0 --port-file "$T/api.port" \
   --data "$XR_ROOT/data" >"$T/api.log" 2>&1 &
 on_exit_kill $!
