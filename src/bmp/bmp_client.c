@@ -81,20 +81,9 @@ static void
 coll_flush(struct bmp_coll *c)
 {
 	struct wbuf *w = &c->out;
-	ssize_t n;
 
-	while (c->out_off < w->len) {
-		n = send(c->fd, w->p + c->out_off, w->len - c->out_off,
-		    MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n > 0) {
-			c->out_off += (size_t)n;
-			continue;
-		}
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break;
-		coll_retry(c, n == 0 ? "connection closed" : strerror(errno));
+	if (wbuf_send(c->fd, w, &c->out_off) == -1) {
+		coll_retry(c, strerror(errno));
 		return;
 	}
 	if (c->out_off == w->len) {

@@ -2,6 +2,9 @@
  * Heap management for struct wbuf; the getters and putters are inline in
  * buf.h because codecs call them per byte on the hot path.
  */
+#include <sys/socket.h>
+
+#include <errno.h>
 #include <stdlib.h>
 
 #include "lib/buf.h"
@@ -78,5 +81,28 @@ wbuf_grow(struct wbuf *w, size_t n)
 	}
 	w->p = np;
 	w->cap = ncap;
+	return 0;
+}
+
+int
+wbuf_send(int fd, const struct wbuf *w, size_t *off)
+{
+	ssize_t n;
+
+	while (*off < w->len) {
+		n = send(fd, w->p + *off, w->len - *off,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n > 0) {
+			*off += (size_t)n;
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n == 0)
+			errno = EPIPE;
+		return -1;
+	}
 	return 0;
 }

@@ -151,6 +151,12 @@ void	wbuf_free(struct wbuf *);
 void	wbuf_reset(struct wbuf *);
 /* Make room for n more bytes; -1 (and err set) if max would be passed. */
 int	wbuf_grow(struct wbuf *, size_t n);
+/*
+ * Send the bytes of w from *off on a non-blocking socket, advancing *off,
+ * until all are sent or the socket is full. 0 (possibly partial), or -1
+ * with errno set when the connection failed.
+ */
+int	wbuf_send(int fd, const struct wbuf *, size_t *off);
 
 static inline size_t
 wbuf_room(const struct wbuf *w)

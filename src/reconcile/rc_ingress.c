@@ -1,9 +1,9 @@
 /*
- * Packets arriving from the gateway (--gateway-interface) use the kernel
- * table of the circuit's context: an "iif IF lookup TABLE" rule (xrd
- * installs it at priority 1000), next to the customer side's rule
- * (rc_ingress_assign in rc_table.c). Without it the VNet's packets to
- * on-premises find no route on the edge.
+ * Which packets use a reconciled context's kernel table (rc_table.c): an
+ * "iif IF lookup TABLE" rule each (xrd installs them at priority 1000) for
+ * the peering's interface (--interface-map VLAN=IF, the customer's side)
+ * and for the gateway's (--gateway-interface). Without them the context's
+ * table holds the right routes and nothing uses it.
  *
  * In a real deployment every peering and every gateway connection has its
  * own VLAN sub-interface, so an interface names one context. On a kernel
@@ -44,6 +44,27 @@ has_gateway(const struct conf_ctx *c)
 		if (c->neighbors[i].remote_as == GW_AS)
 			return true;
 	return false;
+}
+
+/* The customer's side: the interface a peering's VLAN maps to, unless
+ * another peering maps there too (then no interface tells them apart). */
+void
+rc_ingress_assign(struct rc_desired *d, const struct rc_opts *o)
+{
+	const char *ifn;
+	struct conf_ctx *c;
+	size_t i, j, n;
+
+	for (i = 0; i < d->npeers; i++) {
+		if ((ifn = rc_ifname_of(o, d->peers[i].vlan)) == NULL)
+			continue;
+		for (j = n = 0; j < d->npeers; j++)
+			if (d->peers[j].vlan == d->peers[i].vlan)
+				n++;
+		if (n == 1 && (c = conf_ctx_find(d->conf,
+		    d->peers[i].ctx)) != NULL)
+			ingress_add(c, ifn);
+	}
 }
 
 void

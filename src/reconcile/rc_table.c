@@ -81,23 +81,3 @@ rc_tables_assign(struct rc_desired *d)
 			if (strcmp(d->peers[i].ctx, d->conf->ctxs[j].name) == 0)
 				d->peers[i].table = d->conf->ctxs[j].kernel_table;
 }
-
-void
-rc_ingress_assign(struct rc_desired *d, const struct rc_opts *o)
-{
-	const char *ifn;
-	struct conf_ctx *c;
-	size_t i, j, n;
-
-	for (i = 0; i < d->npeers; i++) {
-		if ((ifn = rc_ifname_of(o, d->peers[i].vlan)) == NULL)
-			continue;
-		for (j = n = 0; j < d->npeers; j++)
-			if (d->peers[j].vlan == d->peers[i].vlan)
-				n++;
-		c = conf_ctx_find(d->conf, d->peers[i].ctx);
-		if (n != 1 || c == NULL || c->ningress == CONF_MAX_INGRESS)
-			continue;
-		snprintf(c->ingress[c->ningress++], CONF_IFNAMSIZ, "%s", ifn);
-	}
-}

@@ -158,7 +158,7 @@ void		rc_tables_assign(struct rc_desired *);
  * (ip rule iif IF lookup TABLE) unless another peering maps there too. */
 void		rc_ingress_assign(struct rc_desired *, const struct rc_opts *);
 /* --gateway-interface becomes the ingress of the context that has the
- * gateway's neighbours (rc_ingress.c). */
+ * gateway's neighbours. Both in rc_ingress.c. */
 void		rc_gw_ingress_assign(struct rc_desired *, const struct rc_opts *);
 
 /* The local address on the mapped interface (netlink; idempotent), and

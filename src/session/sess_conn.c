@@ -224,20 +224,10 @@ void
 sess_conn_flush(struct sess_conn *c)
 {
 	struct wbuf *w = &c->out;
-	ssize_t n;
 
-	while (c->fd != -1 && !c->connecting && c->out_off < w->len) {
-		n = send(c->fd, w->p + c->out_off, w->len - c->out_off,
-		    MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n > 0) {
-			c->out_off += (size_t)n;
-			continue;
-		}
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break;
-		conn_write_failed(c, n == 0 ? EPIPE : errno);
+	if (c->fd != -1 && !c->connecting &&
+	    wbuf_send(c->fd, w, &c->out_off) == -1) {
+		conn_write_failed(c, errno);
 		return;
 	}
 	/* Track the start of the message being written, for compaction. */
